@@ -1,0 +1,134 @@
+"""MkDocs hook: stop the build when an emergency section lost its 911 callout or its numbered steps.
+
+A thin adapter over :mod:`ivig_guide.emergency`. It checks the final HTML of
+every page (``on_post_page`` with a low priority, so after every template and
+other hook) and what spans pages at the end (``on_post_build``). Any finding
+raises ``PluginError``: the build exits non-zero, ``make build`` publishes
+nothing, and ``mkdocs serve`` stops updating the preview until it is fixed.
+
+``EMERGENCY_GUARD=approve`` (set only by ``make approve-emergency``) skips the
+comparison with the lock, so new wording can be built and shown for approval;
+the structural rules still apply.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import time
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from mkdocs.exceptions import PluginError
+from mkdocs.plugins import event_priority
+
+from ivig_guide import emergency
+from ivig_guide.lock import Lock, LockError
+
+if TYPE_CHECKING:
+    from mkdocs.config.defaults import MkDocsConfig
+    from mkdocs.structure.files import Files
+    from mkdocs.structure.pages import Page
+
+log = logging.getLogger("mkdocs.plugins.emergency_guard")
+LOCK_PATH = Path(__file__).parent / emergency.LOCK_FILE
+
+
+class GuardRun:
+    """What one build has checked so far; made anew in ``on_pre_build`` so `serve` starts clean each time."""
+
+    def __init__(self, lock: Lock | None, number: str, lang: str) -> None:
+        """Hold the lock (None while approving), the configured number and the build's language."""
+        self.lock = lock
+        self.number = number
+        self.lang = lang
+        self.results: list[emergency.PageResult] = []
+        self.seconds = 0.0
+
+
+_run: GuardRun | None = None
+
+
+def _number(config: MkDocsConfig) -> str:
+    """Return extra.emergency_number, or raise naming the key."""
+    number = str(config.extra.get("emergency_number", ""))
+    if not number.isdigit():
+        raise PluginError(
+            f'mkdocs.yml: extra.emergency_number must be the digits readers dial, like "911"; found {number!r}.'
+        )
+    return number
+
+
+def on_config(config: MkDocsConfig) -> None:
+    """Fail early on a bad emergency number setting."""
+    _number(config)
+
+
+def on_pre_build(config: MkDocsConfig) -> None:
+    """Load and validate the lock; start this build's record."""
+    global _run
+    number = _number(config)
+    approving = os.environ.get("EMERGENCY_GUARD") == "approve"
+    lock = None
+    if not approving:
+        try:
+            lock = emergency.read_lock(LOCK_PATH)
+        except LockError as error:
+            raise PluginError(f"Emergency guard: {error}") from None
+        if lock.emergency_number != number:
+            raise PluginError(
+                f"Emergency guard: {LOCK_PATH.name} was approved for emergency number {lock.emergency_number}, "
+                f"but extra.emergency_number in mkdocs.yml is {number}. Change the text and the setting together, "
+                "then run `make approve-emergency`."
+            )
+    _run = GuardRun(lock, number, config.theme.get("language", "en"))
+
+
+def on_files(files: Files, *, config: MkDocsConfig) -> None:
+    """Fail before anything is written if a page that holds approved sections is not part of the build."""
+    if _run is None or _run.lock is None:
+        return
+    built = {file.src_uri for file in files.documentation_pages()}
+    missing = [emergency.missing_page_finding(e) for e in _run.lock.in_language(_run.lang) if e.page not in built]
+    if missing:
+        raise PluginError(emergency.format_findings(missing))
+
+
+@event_priority(-100)
+def on_post_page(output: str, *, page: Page, config: MkDocsConfig) -> str:
+    """Check the page as the reader gets it; raise before it is written if anything is broken."""
+    if _run is None:
+        return output
+    started = time.perf_counter()
+    result = emergency.check_page(
+        output,
+        page=page.file.src_uri,
+        lock=_run.lock,
+        number=_run.number,
+        lang=_run.lang,
+        source=page.file.content_string,
+    )
+    _run.seconds += time.perf_counter() - started
+    _run.results.append(result)
+    if result.findings:
+        raise PluginError(emergency.format_findings(result.findings))
+    return output
+
+
+@event_priority(-100)
+def on_post_build(*, config: MkDocsConfig) -> None:
+    """Decide what spans pages: approved sections never seen, ids used on two pages."""
+    if _run is None:
+        return
+    if _run.lock is not None:
+        built = {result.page for result in _run.results}
+        findings = emergency.check_build(_run.results, lock=_run.lock, lang=_run.lang, built_pages=built)
+        if findings:
+            raise PluginError(emergency.format_findings(findings))
+    sections = sum(len(result.sections) for result in _run.results)
+    log.info(
+        "Emergency guard: %d sections on %d pages intact (%.1f ms a page)",
+        sections,
+        len(_run.results),
+        1000 * _run.seconds / max(len(_run.results), 1),
+    )

@@ -1,0 +1,408 @@
+"""The emergency guard on the real guide: harmful edits stop the build, benign edits pass, the lock round-trips."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from guard_support import ROOT, build_project, copy_project, render, replace_in
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from ivig_guide.emergency import approved_lock, check_page, read_lock
+
+LOCK = read_lock(ROOT / "hooks" / "emergency-lock.yml")
+ANAPHYLAXIS = (ROOT / "docs" / "anaphylaxis.md").read_text(encoding="utf-8")
+HELP = (ROOT / "docs" / "when-to-get-help.md").read_text(encoding="utf-8")
+FIRST_AID = LOCK.get("en", "anaphylaxis-first-aid")
+STEPS = next(value for kind, value in FIRST_AID.section.content if kind == "steps") if FIRST_AID else ()
+
+
+def _step_line(n: int) -> str:
+    """Return the Markdown line of step ``n`` (1-based) on the anaphylaxis page."""
+    lines = [line for line in ANAPHYLAXIS.splitlines() if line.startswith(f"{n}. ")]
+    assert len(lines) == 1, f"step {n} must be one line starting '{n}. ' on anaphylaxis.md"
+    return lines[0]
+
+
+def _block(text: str, section_id: str) -> str:
+    """Return the whole `///` block (header to closing `///`) of one section in a page's Markdown."""
+    lines = text.splitlines(keepends=True)
+    start = next(i for i, line in enumerate(lines) if f"id: {section_id}" in line) - 1
+    end = next(i for i in range(start + 1, len(lines)) if lines[i].strip() == "///")
+    return "".join(lines[start : end + 1])
+
+
+def _swap_steps(project: Path) -> None:
+    """Swap steps 2 and 3 on the anaphylaxis page."""
+    path = project / "docs" / "anaphylaxis.md"
+    two, three = _step_line(2), _step_line(3)
+    text = path.read_text(encoding="utf-8").replace(two, "\0").replace(three, two.replace("2. ", "3. ", 1))
+    path.write_text(text.replace("\0", three.replace("3. ", "2. ", 1)), encoding="utf-8")
+
+
+def _reword_one_word(project: Path) -> None:
+    """Change one word of step 4."""
+    old = _step_line(4)
+    words = old.split()
+    words[-1] = "soon."
+    replace_in("docs/anaphylaxis.md", old, " ".join(words))(project)
+
+
+def _steps_to_bullets(project: Path) -> None:
+    """Turn the numbered steps into bullet points."""
+    for n in range(1, 5):
+        line = _step_line(n)
+        replace_in("docs/anaphylaxis.md", line, "- " + line[3:])(project)
+
+
+def _in_collapsed_details(project: Path) -> None:
+    """Wrap the first-aid block in a collapsed <details>."""
+    block = _block(ANAPHYLAXIS, "anaphylaxis-first-aid")
+    wrapped = f'<details markdown="1">\n<summary>First aid</summary>\n\n{block}\n</details>\n'
+    replace_in("docs/anaphylaxis.md", block, wrapped)(project)
+
+
+def _in_comment(project: Path) -> None:
+    """Put the first-aid block inside an HTML comment."""
+    block = _block(ANAPHYLAXIS, "anaphylaxis-first-aid")
+    replace_in("docs/anaphylaxis.md", block, f"<!--\n{block}-->\n")(project)
+
+
+def _as_code(project: Path) -> None:
+    """Turn the urgent callout into a code block."""
+    block = _block(HELP, "headache-warning-signs")
+    replace_in("docs/when-to-get-help.md", block, f"```text\n{block}```\n")(project)
+
+
+def _exclude(project: Path) -> None:
+    """Exclude the anaphylaxis page from the build."""
+    replace_in("mkdocs.yml", "docs_dir: docs\n", "docs_dir: docs\nexclude_docs: anaphylaxis.md\nvalidation:\n  nav:\n    omitted_files: info\n    not_found: info\n  links:\n    not_found: info\n")(project)  # fmt: skip
+
+
+def _draft(project: Path) -> None:
+    """Mark the anaphylaxis page as a draft (drafts are left out of builds)."""
+    replace_in("docs/anaphylaxis.md", "---\ntitle:", "---\ndraft: true\ntitle:")(project)
+    replace_in("mkdocs.yml", "docs_dir: docs\n", "docs_dir: docs\ndraft_docs: anaphylaxis.md\n")(project)
+
+
+def _delete_page(project: Path) -> None:
+    """Delete the anaphylaxis page."""
+    (project / "docs" / "anaphylaxis.md").unlink()
+
+
+def _move_section(project: Path) -> None:
+    """Move the urgent callout to the side-effects page."""
+    block = _block(HELP, "headache-warning-signs")
+    replace_in("docs/when-to-get-help.md", block, "")(project)
+    path = project / "docs" / "side-effects.md"
+    path.write_text(path.read_text(encoding="utf-8") + "\n" + block, encoding="utf-8")
+
+
+def _lock_removed(project: Path) -> None:
+    """Delete the approved lock."""
+    (project / "hooks" / "emergency-lock.yml").unlink()
+
+
+Edit = Callable[[Path], None]
+TEL = "[911](tel:911)"
+
+# (edit, text the build's error must contain). At least 15 kinds of harmful change.
+HARMFUL: list = [
+    pytest.param(
+        lambda p: replace_in("docs/anaphylaxis.md", _step_line(4) + "\n", "")(p), "[steps-count]", id="step-deleted"
+    ),  # noqa: E501
+    pytest.param(_swap_steps, "[steps-order]", id="steps-swapped"),
+    pytest.param(_reword_one_word, "[step-wording]", id="step-reworded-one-word"),
+    pytest.param(_steps_to_bullets, "[steps-missing]", id="steps-turned-into-bullets"),
+    pytest.param(
+        lambda p: replace_in("docs/anaphylaxis.md", _step_line(2), _step_line(2).replace(TEL, "[999](tel:999)"))(p),
+        "[tel-mismatch]",
+        id="number-changed-in-step",
+    ),  # noqa: E501
+    pytest.param(
+        replace_in("docs/when-to-get-help.md", TEL, "[999](tel:999)"), "[tel-missing]", id="number-changed-in-callout"
+    ),  # noqa: E501
+    pytest.param(
+        replace_in("docs/when-to-get-help.md", "(tel:911)", "(tel:1911)"), "[tel-mismatch]", id="tel-link-changed"
+    ),  # noqa: E501
+    pytest.param(
+        lambda p: replace_in("docs/when-to-get-help.md", _block(HELP, "sudden-severe-side-effects"), "")(p),
+        "[section-missing]",
+        id="callout-removed",
+    ),  # noqa: E501
+    pytest.param(
+        replace_in("docs/when-to-get-help.md", "/// emergency |", "/// note |"),
+        "[block-not-recognised]",
+        id="callout-turned-into-note",
+    ),  # noqa: E501
+    pytest.param(
+        replace_in("docs/when-to-get-help.md", "/// emergency |", "/// urgent |"),
+        "[kind-changed]",
+        id="callout-downgraded-to-urgent",
+    ),  # noqa: E501
+    pytest.param(
+        replace_in("docs/anaphylaxis.md", "- blue or white lips\n", ""), "[list-changed]", id="symptom-dropped"
+    ),  # noqa: E501
+    pytest.param(
+        replace_in("docs/when-to-get-help.md", "- throwing up (vomiting)\n", ""),
+        "[list-changed]",
+        id="warning-sign-dropped",
+    ),  # noqa: E501
+    pytest.param(
+        replace_in("docs/anaphylaxis.md", "5 to 15 minutes", "15 to 30 minutes"),
+        "[text-changed]",
+        id="second-pen-advice-changed",
+    ),  # noqa: E501
+    pytest.param(
+        replace_in("docs/when-to-get-help.md", "Call 911 if:", "Get help if:"),
+        "[heading-changed]",
+        id="action-heading-changed",
+    ),  # noqa: E501
+    pytest.param(_in_collapsed_details, "[section-hidden]", id="steps-in-collapsed-details"),
+    pytest.param(_in_comment, "[section-missing]", id="steps-commented-out"),
+    pytest.param(_as_code, "[section-missing]", id="callout-turned-into-code"),
+    pytest.param(_exclude, "[section-missing]", id="page-excluded"),
+    pytest.param(_draft, "[section-missing]", id="page-made-draft"),
+    pytest.param(_delete_page, "[section-missing]", id="page-deleted"),
+    pytest.param(
+        replace_in("docs/anaphylaxis.md", "id: anaphylaxis-first-aid", "id: first-aid"),
+        "[section-missing]",
+        id="section-renamed",
+    ),  # noqa: E501
+    pytest.param(_move_section, "[section-moved]", id="section-moved-to-another-page"),
+    pytest.param(
+        replace_in("docs/side-effects.md", "\n# ", "\nCall 911 if this happens.\n\n# "),
+        "[unguarded-call]",
+        id="unguarded-copy",
+    ),  # noqa: E501
+    pytest.param(
+        replace_in("mkdocs.yml", 'emergency_number: "911"', 'emergency_number: "999"'),
+        "approved for emergency number 911",
+        id="number-setting-changed",
+    ),  # noqa: E501
+    pytest.param(_lock_removed, "the approved lock is missing", id="lock-deleted"),
+    pytest.param(
+        replace_in("hooks/emergency-lock.yml", "sections:", "sections: ["), "not valid YAML", id="lock-malformed"
+    ),  # noqa: E501
+]
+
+BENIGN: list = [
+    pytest.param(
+        replace_in("docs/results.md", "\n# ", "\nA new sentence on a page with no emergency content.\n\n# "),
+        id="edit-non-emergency-page",
+    ),  # noqa: E501
+    pytest.param(
+        lambda p: (p / "docs" / "new-page.md").write_text(
+            "# A new page\n\nSee [when to get help](when-to-get-help.md).\n"
+        ),
+        id="new-page",
+    ),  # noqa: E501
+    pytest.param(replace_in("docs/anaphylaxis.md", "5 to 15 minutes", "5 to\n15    minutes"), id="rewrapped-advice"),
+    pytest.param(
+        lambda p: [replace_in("docs/anaphylaxis.md", _step_line(n), "1." + _step_line(n)[2:])(p) for n in (2, 3, 4)],
+        id="one-dot-numbering",
+    ),  # noqa: E501
+    pytest.param(replace_in("docs/when-to-get-help.md", "\n# ", "\n\n\n# "), id="blank-lines"),
+]
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    """Return a fresh copy of the project to edit and build."""
+    return copy_project(tmp_path / "project")
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(("edit", "expected"), HARMFUL)
+def test_harmful_edit_stops_the_build(project: Path, edit: Edit, expected: str) -> None:
+    """Stop the build, naming what is wrong, for each harmful change to the real guide."""
+    edit(project)
+    outcome = build_project(project)
+    assert not outcome.ok, "the build must fail"
+    said = outcome.error + "\n" + outcome.log
+    assert expected in said, said
+    assert "Traceback" not in said
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("edit", BENIGN)
+def test_benign_edit_builds(project: Path, edit: Edit) -> None:
+    """Build without complaint after edits that leave emergency content as approved."""
+    edit(project)
+    outcome = build_project(project)
+    assert outcome.ok, outcome.error + "\n" + outcome.log
+    assert "Emergency guard: 4 sections on" in outcome.log
+
+
+def test_message_names_file_line_section_and_fix(project: Path) -> None:
+    """Tell a content editor the file, the line of the section, what changed word by word, and how to approve."""
+    _reword_one_word(project)
+    outcome = build_project(project)
+    header = next(i for i, line in enumerate(ANAPHYLAXIS.splitlines(), 1) if line.startswith("/// first-aid"))
+    assert f"anaphylaxis.md:{header} section 'anaphylaxis-first-aid' [step-wording] Step 4 changed." in outcome.log
+    assert "→ 'soon.'" in outcome.log
+    assert "make approve-emergency" in outcome.log
+
+
+def test_lock_matches_the_guide() -> None:
+    """Approve exactly the four emergency sections the guide has, with their kinds."""
+    kinds = {(entry.page, entry.id): entry.section.kind for entry in LOCK.entries.values()}
+    assert kinds == {
+        ("when-to-get-help.md", "headache-warning-signs"): "urgent",
+        ("when-to-get-help.md", "sudden-severe-side-effects"): "emergency",
+        ("anaphylaxis.md", "anaphylaxis-call-911"): "emergency",
+        ("anaphylaxis.md", "anaphylaxis-first-aid"): "first-aid",
+    }
+    assert len(STEPS) == 4
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    step=st.integers(min_value=1, max_value=4),
+    words=st.lists(st.text(alphabet="abcdefghijklmnopqrstuvwxyz", min_size=1, max_size=8), min_size=1, max_size=4),
+    where=st.sampled_from(["start", "end", "replace"]),
+)
+def test_any_step_change_fails_unless_approved(step: int, words: list[str], where: str) -> None:
+    """Fail on any change to a step's wording; pass once that exact wording is approved."""
+    old = _step_line(step)
+    body = old[3:]
+    insert = " ".join(words)
+    new_body = {"start": f"{insert} {body}", "end": f"{body} {insert}", "replace": insert}[where]
+    edited = ANAPHYLAXIS.replace(old, f"{step}. {new_body}")
+    html = render(edited)
+    result = check_page(html, page="anaphylaxis.md", lock=LOCK, number="911", lang="en", source=edited)
+    assert "step-wording" in {finding.rule for finding in result.findings}
+    approved, changes = approved_lock(
+        [check_page(html, page="anaphylaxis.md", lock=None, number="911", lang="en")],
+        LOCK,
+        number="911",
+        by="Test",
+        today="2026-01-01",
+    )
+    assert changes
+    assert check_page(html, page="anaphylaxis.md", lock=approved, number="911", lang="en").findings == []
+
+
+# --------------------------------------------------------------------------- standalone command
+
+
+def _cli(*args: str, cwd: Path = ROOT, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
+    """Run ``python -m ivig_guide.emergency`` and capture what it says."""
+    return subprocess.run(
+        [sys.executable, "-m", "ivig_guide.emergency", *args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        input=stdin,
+        check=False,
+    )
+
+
+@pytest.fixture(scope="module")
+def built_copy(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Return a site built from the real guide, once for this module."""
+    project = copy_project(tmp_path_factory.mktemp("standalone"))
+    outcome = build_project(project)
+    assert outcome.ok, outcome.log
+    return outcome.site
+
+
+def test_standalone_check_passes_on_built_site(built_copy: Path) -> None:
+    """Pass the built site, counting its sections and pages."""
+    ran = _cli("check", str(built_copy), "--docs", "docs")
+    assert ran.returncode == 0, ran.stderr
+    assert "Emergency guard: 4 sections on" in ran.stdout
+
+
+@pytest.mark.parametrize(
+    ("damage", "expected"),
+    [
+        pytest.param(
+            lambda html: html.replace("</li>\n</ol>", "</li>\n</ol><ol><li>Extra</li></ol>", 1),
+            "[steps-split]",
+            id="extra-list",
+        ),  # noqa: E501
+        pytest.param(lambda html: html.replace('href="tel:911"', 'href="tel:999"'), "[tel-mismatch]", id="tel-changed"),  # noqa: E501
+        pytest.param(lambda html: html.replace("<ol>", '<ol start="2">', 1), "[steps-start]", id="start-attribute"),
+        pytest.param(
+            lambda html: html.replace('data-pg-safety="first-aid"', 'data-pg-safety="first-aid" hidden', 1),
+            "[section-hidden]",
+            id="hidden-attribute",
+        ),  # noqa: E501
+    ],
+)
+def test_standalone_check_catches_hand_damage(built_copy: Path, tmp_path: Path, damage, expected: str) -> None:
+    """Fail a copy of the built site whose anaphylaxis page was damaged by hand, naming file and line."""
+    site = tmp_path / "site"
+    shutil.copytree(built_copy, site)
+    page = site / "anaphylaxis" / "index.html"
+    html = page.read_text(encoding="utf-8")
+    damaged = damage(html)
+    assert damaged != html, "the damage must change the page"
+    page.write_text(damaged, encoding="utf-8")
+    ran = _cli("check", str(site), "--docs", "docs")
+    assert ran.returncode == 1
+    assert expected in ran.stderr
+    assert "anaphylaxis.md:" in ran.stderr
+
+
+def test_standalone_check_catches_deleted_page(built_copy: Path, tmp_path: Path) -> None:
+    """Report the sections of a page that is missing from the built folder."""
+    site = tmp_path / "site"
+    shutil.copytree(built_copy, site)
+    shutil.rmtree(site / "anaphylaxis")
+    ran = _cli("check", str(site))
+    assert ran.returncode == 1
+    assert "anaphylaxis.md section 'anaphylaxis-first-aid' [section-missing]" in ran.stderr
+
+
+def test_standalone_check_without_a_site() -> None:
+    """Say what to do when the folder does not exist, without a stack trace."""
+    ran = _cli("check", "no-such-folder")
+    assert ran.returncode == 2
+    assert "no such folder" in ran.stderr and "Traceback" not in ran.stderr
+
+
+# --------------------------------------------------------------------------- approving
+
+
+def _make(project: Path, *args: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
+    """Run a make target of the copied project with this checkout's virtual environment."""
+    venv = Path(sys.executable).parent.parent
+    shutil.copy2(ROOT / "Makefile", project / "Makefile")
+    return subprocess.run(
+        ["make", "--no-print-directory", "-C", str(project), f"VENV={venv}", "-o", f"{venv}/.build-deps", *args],
+        capture_output=True,
+        text=True,
+        input=stdin,
+        check=False,
+        env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
+    )
+
+
+@pytest.mark.slow
+def test_approve_round_trip(project: Path) -> None:
+    """Show the change, refuse without confirmation, then rewrite the lock so the build passes."""
+    _reword_one_word(project)
+    assert not build_project(project).ok
+    refused = _make(project, "approve-emergency")
+    assert refused.returncode != 0
+    assert "YES=1" in refused.stderr
+    approved = _make(project, "approve-emergency", "YES=1", "BY=Dr Test")
+    assert approved.returncode == 0, approved.stderr
+    assert "en/anaphylaxis-first-aid on anaphylaxis.md:" in approved.stdout
+    assert "+[steps]" in approved.stdout.replace(" ", "") and "-[steps]" in approved.stdout.replace(" ", "")
+    lock = read_lock(project / "hooks" / "emergency-lock.yml")
+    entry = lock.get("en", "anaphylaxis-first-aid")
+    assert entry is not None and entry.approved_by == "Dr Test"
+    assert entry.section.blocks("steps")[0][3].endswith("soon.")
+    assert lock.get("en", "headache-warning-signs") == LOCK.get("en", "headache-warning-signs")
+    assert build_project(project).ok
+    again = _make(project, "approve-emergency", "YES=1")
+    assert again.returncode == 0 and "Nothing to approve" in again.stdout
