@@ -82,7 +82,8 @@ def _as_code(project: Path) -> None:
 
 def _exclude(project: Path) -> None:
     """Exclude the anaphylaxis page from the build."""
-    replace_in("mkdocs.yml", "docs_dir: docs\n", "docs_dir: docs\nexclude_docs: anaphylaxis.md\nvalidation:\n  nav:\n    omitted_files: info\n    not_found: info\n  links:\n    not_found: info\n")(project)  # fmt: skip
+    quiet = "validation:\n  nav:\n    omitted_files: info\n    not_found: info\n  links:\n    not_found: info\n"
+    replace_in("mkdocs.yml", "docs_dir: docs\n", f"docs_dir: docs\nexclude_docs: anaphylaxis.md\n{quiet}")(project)
 
 
 def _draft(project: Path) -> None:

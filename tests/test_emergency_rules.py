@@ -336,3 +336,12 @@ def test_section_shape_ignores_wording() -> None:
     a = Section("x", "first-aid", "Do", "First aid:", (("steps", ("a", "b")),))
     b = Section("x", "first-aid", "Haga", "Primeros auxilios:", (("steps", ("c", "d")),))
     assert a.shape() == b.shape()
+
+
+def test_unguarded_findings_point_at_their_lines() -> None:
+    """Give each unguarded instruction the line it is written on, in order."""
+    text = SAFE + "\nCall 911 for help.\n\nSome more words.\n\nOr dial 911 too.\n\nAnd call 911 again.\n"
+    result = check_page(render(text), page="t.md", lock=LOCK, number="911", lang="en", source=text)
+    lines = text.splitlines()
+    expected = [lines.index(line) + 1 for line in ("Call 911 for help.", "Or dial 911 too.", "And call 911 again.")]
+    assert [(f.rule, f.line) for f in result.findings] == [("unguarded-call", n) for n in expected]

@@ -195,14 +195,35 @@ def section_line(source: str | None, section_id: str) -> int | None:
     return None
 
 
-def text_line(source: str | None, needle: str) -> int | None:
-    """Return the 1-based line of the first source line that contains ``needle``, ignoring case."""
+def unguarded_lines(source: str) -> Iterator[tuple[int, str]]:
+    """Yield (1-based number, text) of the source lines outside marked sections and fenced code."""
+    inside = fence = ""
+    for number, line in enumerate(source.splitlines(), start=1):
+        stripped = line.strip()
+        header = STRAY_BLOCK_HEADER.match(stripped)
+        if fence:
+            fence = "" if stripped.startswith(fence) else fence
+        elif stripped.startswith(("```", "~~~")):
+            fence = stripped[:3]
+        elif inside:
+            inside = "" if stripped == inside else inside
+        elif header and header.group(1) in KINDS:
+            inside = stripped[: len(stripped) - len(stripped.lstrip("/"))]
+        else:
+            yield number, line
+
+
+def text_line(source: str | None, needle: str, occurrence: int = 1) -> int | None:
+    """Return the line of the ``occurrence``-th unguarded source line that contains ``needle``, ignoring case."""
     if not source or not needle:
         return None
-    needle = needle.lower()
-    for number, line in enumerate(source.splitlines(), start=1):
-        if needle in line.lower():
-            return number
+    needle = " ".join(needle.lower().split())
+    seen = 0
+    for number, line in unguarded_lines(source):
+        if needle in " ".join(line.lower().split()):
+            seen += 1
+            if seen == occurrence:
+                return number
     return None
 
 
@@ -358,9 +379,16 @@ def compare_with_lock(found: Section, approved: Section) -> list[tuple[str, str]
         for want, got in zip(expected_lists, found_lists, strict=True):
             problems.extend(_compare_items(want, got))
     expected_text, found_text = approved.blocks("text"), found.blocks("text")
-    if expected_text != found_text:
+    if len(expected_text) == len(found_text):
+        problems.extend(
+            ("text-changed", f"Paragraph {n} changed.\n" + word_diff(want, got))
+            for n, (want, got) in enumerate(zip(expected_text, found_text, strict=True), start=1)
+            if want != got
+        )
+    else:
+        joined = word_diff(" ¶ ".join(expected_text), " ¶ ".join(found_text))
         problems.append(
-            ("text-changed", "The wording changed.\n" + word_diff(" ¶ ".join(expected_text), " ¶ ".join(found_text)))
+            ("text-changed", f"Approved {len(expected_text)} paragraphs, found {len(found_text)}.\n{joined}")
         )
     return problems
 
@@ -418,7 +446,7 @@ def check_unguarded(article: lxml.html.HtmlElement, *, number: str) -> list[tupl
                 found.append(("unguarded-call", match.group(0)))
             stray = STRAY_BLOCK_HEADER.match(text)
             if stray:
-                found.append(("block-not-recognised", text[:60]))
+                found.append(("block-not-recognised", stray.group(0)))
     return found
 
 
@@ -463,9 +491,15 @@ def check_page(
     if article is None:
         article = lxml.html.fragment_fromstring("<article></article>")
 
+    occurrences: dict[str, int] = {}
+
     def report(section: str | None, rule: str, message: str, fix: str, needle: str = "") -> None:
         line = section_line(source, section) if section else None
-        result.findings.append(Finding(page, line or text_line(source, needle), section, rule, message, fix))
+        if line is None and needle:
+            key = needle.lower()
+            occurrences[key] = occurrences.get(key, 0) + 1
+            line = text_line(source, needle, occurrences[key]) or text_line(source, number, occurrences[key])
+        result.findings.append(Finding(page, line, section, rule, message, fix))
 
     seen: set[str] = set()
     for element in article.iter("section"):
@@ -531,7 +565,7 @@ def check_page(
             ),
         }
         message, fix = messages[rule]
-        needle = "tel:" if rule == "unguarded-tel" else snippet.split()[0] if rule == "block-not-recognised" else number
+        needle = f"tel:{number}" if rule == "unguarded-tel" else snippet
         report(None, rule, message, fix, needle=needle)
     return result
 

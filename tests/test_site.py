@@ -1,0 +1,215 @@
+"""The built site as readers get it: emergency banner, review dates, care team, stable addresses, search."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+from urllib.parse import urljoin
+
+import pytest
+from conftest import PAGES, ROOT, BuiltSite, article, page_html, url_of
+from guard_support import build_project, copy_project, replace_in
+from lunr.builder import Builder
+from lunr.index import Index
+from lunr.stop_word_filter import stop_word_filter
+from lxml import html as lhtml
+
+
+def _resolve(site: Path, url: str) -> Path:
+    """Return the file a site-relative URL serves, following a redirect stub once."""
+    target = site / url.split("#")[0] / "index.html" if not url.endswith(".html") else site / url
+    if target.is_file():
+        refresh = lhtml.document_fromstring(target.read_text(encoding="utf-8")).find(".//meta[@http-equiv='refresh']")
+        if refresh is not None:
+            dest = refresh.get("content", "").split("url=", 1)[-1]
+            return _resolve(site, urljoin(url, dest).lstrip("/"))
+    return target
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_every_page_links_to_emergency_help(built_site: BuiltSite, page: str) -> None:
+    """Offer, on every page, a banner link (never a tel: link) that leads to the emergency page."""
+    doc = lhtml.document_fromstring(page_html(built_site, url_of(page)))
+    banner = doc.find(".//*[@class='pg-announce']")
+    assert banner is not None, "the emergency banner is missing"
+    links = banner.findall(".//a")
+    assert links and all(not a.get("href", "").startswith("tel:") for a in links)
+    target = _resolve(built_site.path, urljoin(url_of(page), links[0].get("href")).lstrip("/"))
+    assert target == built_site.path / "when-to-get-help" / "index.html"
+    assert target.read_text(encoding="utf-8").count('data-pg-safety="emergency"') >= 1
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_every_page_shows_review_dates_and_care_team(built_site: BuiltSite, page: str) -> None:
+    """Show last reviewed, next review due and the care-team line inside the page's content."""
+    meta = article(page_html(built_site, url_of(page))).find(".//aside[@class='pg-page-meta']")
+    assert meta is not None
+    times = meta.findall(".//p[@class='pg-review']/time")
+    assert [t.getparent().text.strip() for t in times[:1]] == ["Last reviewed:"]
+    assert len(times) == 2 and all(re.fullmatch(r"\d{4}-\d{2}-\d{2}", t.get("datetime")) for t in times)
+    assert "Next review due:" in meta.text_content()
+    assert "care team" in meta.find(".//p[@class='pg-care-team']").text_content()
+
+
+def test_published_addresses_still_lead_to_a_page(built_site: BuiltSite) -> None:
+    """Keep every published address working, directly or through a redirect stub."""
+    lines = (ROOT / "tests" / "published_urls.txt").read_text(encoding="utf-8").splitlines()
+    urls = [line.strip() for line in lines if line.strip() and not line.startswith("#")]
+    broken = [url for url in urls if not _resolve(built_site.path, "" if url == "./" else url).is_file()]
+    assert broken == [], f"published addresses that no longer work: {broken}; add them to redirect_maps"
+    assert _resolve(built_site.path, "emergency/") == built_site.path / "when-to-get-help" / "index.html"
+
+
+def test_no_request_leaves_the_site(built_site: BuiltSite) -> None:
+    """Load no font, script, style or image from another host (theme.font is off)."""
+    for path in built_site.path.rglob("*.html"):
+        doc = lhtml.document_fromstring(path.read_text(encoding="utf-8"))
+        for element, attribute in (("script", "src"), ("link", "href"), ("img", "src")):
+            for node in doc.iter(element):
+                value = node.get(attribute, "")
+                if element == "link" and node.get("rel") not in ("stylesheet", "preload", "icon", "modulepreload"):
+                    continue
+                assert not re.match(r"(https?:)?//", value), f"{path}: {element} loads {value}"
+
+
+# --------------------------------------------------------------------------- builds of edited copies
+
+
+@pytest.mark.slow
+def test_overdue_page_says_so_and_build_lists_it(tmp_path: Path) -> None:
+    """Tell the reader when a review is overdue and list the page, without failing the build."""
+    project = copy_project(tmp_path / "project")
+    replace_in("docs/results.md", "---\n", "---\nreviewed: 2020-01-01\nreview_due: 2021-01-01\n")(project)
+    outcome = build_project(project)
+    assert outcome.ok, outcome.log
+    assert "Review overdue on 1 page(s): results.md (due 2021-01-01)" in outcome.log
+    notice = article((outcome.site / "results" / "index.html").read_text()).find(".//div[@data-pg-review-due]")
+    assert notice is not None and notice.get("hidden") is None
+    assert "January 1, 2021" in notice.text_content()
+    fresh = article((outcome.site / "uses" / "index.html").read_text()).find(".//div[@data-pg-review-due]")
+    assert fresh is not None and fresh.get("hidden") is not None
+
+
+@pytest.mark.slow
+def test_bad_review_date_is_a_clear_error(tmp_path: Path) -> None:
+    """Stop the build with the file, the key and the expected form, and no stack trace."""
+    project = copy_project(tmp_path / "project")
+    replace_in("docs/results.md", "---\n", "---\nreview_due: soon\n")(project)
+    outcome = build_project(project)
+    assert not outcome.ok
+    assert "results.md (front matter): 'review_due' must be a date like 2027-01-31, found 'soon'" in outcome.log
+
+
+@pytest.mark.slow
+def test_clinic_settings_fill_the_care_team_line(tmp_path: Path) -> None:
+    """Show the clinic's name and a tel: link for its care-team phone when they are configured."""
+    project = copy_project(tmp_path / "project")
+    replace_in(
+        "mkdocs.yml",
+        'name: ""\n    care_team_phone: ""',
+        'name: "Lakeside Clinic"\n    care_team_phone: "(555) 010-2030"',
+    )(project)  # noqa: E501
+    outcome = build_project(project)
+    assert outcome.ok, outcome.log
+    line = article((outcome.site / "index.html").read_text()).find(".//p[@class='pg-care-team']")
+    assert "Lakeside Clinic" in line.text_content()
+    assert [a.get("href") for a in line.iter("a")] == ["tel:5550102030"]
+
+
+def _make_build(project: Path) -> subprocess.CompletedProcess[str]:
+    """Run `make build` in a copied project with this checkout's virtual environment."""
+    venv = Path(sys.executable).parent.parent
+    shutil.copy2(ROOT / "Makefile", project / "Makefile")
+    return subprocess.run(
+        ["make", "--no-print-directory", "-C", str(project), f"VENV={venv}", "-o", f"{venv}/.build-deps", "build"],
+        capture_output=True,
+        text=True,
+        check=False,
+        env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
+    )
+
+
+@pytest.mark.slow
+def test_failed_make_build_leaves_no_site(tmp_path: Path) -> None:
+    """Replace site/ only after a build that passed; remove it when a build fails."""
+    project = copy_project(tmp_path / "project")
+    assert _make_build(project).returncode == 0
+    assert (project / "site" / "anaphylaxis" / "index.html").is_file()
+    replace_in("docs/anaphylaxis.md", "5 to 15 minutes", "5 to 20 minutes")(project)
+    failed = _make_build(project)
+    assert failed.returncode != 0
+    assert "[text-changed]" in failed.stderr and "nothing to publish" in failed.stderr
+    assert "Traceback" not in failed.stderr
+    assert not (project / "site").exists() and not (project / "site.tmp").exists()
+
+
+# --------------------------------------------------------------------------- search
+
+# (what a patient types, the page that must be among the first 3 results)
+LAY_QUERIES = [
+    ("epipen", "anaphylaxis/"),
+    ("epi pen", "anaphylaxis/"),
+    ("allergic reaction", "anaphylaxis/"),
+    ("throat swelling", "anaphylaxis/"),
+    ("stiff neck", "when-to-get-help/"),
+    ("stiff neck and headache", "when-to-get-help/"),
+    ("can I drive home", "your-infusion/"),
+    ("how long does it take", "your-infusion/"),
+    ("injection under the skin", "alternatives/"),
+    ("under the skin", "alternatives/"),
+    ("fever after infusion", "side-effects/"),
+    ("blood clot", "side-effects/"),
+    ("how is it made", "what-is-ivig/"),
+    ("anaphalaxis", "anaphylaxis/"),
+    ("haemolytic anaemia", "side-effects/"),
+]
+
+
+@pytest.fixture(scope="module")
+def search_index(built_site: BuiltSite) -> tuple[Index, dict]:
+    """Return a lunr index built like Material's: its fields, boosts and pipeline (stop words only)."""
+    data = json.loads((built_site.path / "search" / "search_index.json").read_text(encoding="utf-8"))
+    config = data["config"]
+    assert config["pipeline"] == ["stopWordFilter"], "update this test if Material's search pipeline changes"
+    separator = re.compile(config["separator"])
+    docs = []
+    for number, doc in enumerate(data["docs"]):
+        text = lhtml.fromstring(f"<div>{doc['text']}</div>").text_content() if doc["text"] else ""
+        docs.append(
+            {
+                "id": str(number),
+                "title": " ".join(separator.split(doc["title"])),
+                "text": " ".join(separator.split(text)),
+                "tags": " ".join(separator.split(" ".join(doc.get("tags", [])))),
+            }
+        )
+    builder = Builder()
+    builder.pipeline.add(stop_word_filter)  # Material keeps only the stop-word filter: no stemmer, no trimmer
+    builder.search_pipeline.add(stop_word_filter)
+    builder.ref("id")
+    for name in ("title", "text", "tags"):
+        builder.field(name, boost=config["fields"][name]["boost"])
+    for doc in docs:
+        builder.add(doc)
+    index = builder.build()
+    return index, {str(n): doc["location"].split("#")[0] for n, doc in enumerate(data["docs"])}
+
+
+@pytest.mark.parametrize(("query", "page"), LAY_QUERIES)
+def test_lay_words_find_the_right_page(search_index: tuple, query: str, page: str) -> None:
+    """Find the right page in the top 3 for words patients type (terms matched as prefixes, like Material)."""
+    index, locations = search_index
+    stop = {"i", "it", "does", "how", "and", "the", "can", "a", "is", "to", "of"}
+    terms = [term.lower() for term in re.split(r"[\s\-]+", query) if term.lower() not in stop]
+    results = index.search(" ".join(f"{term}*" for term in terms))
+    pages: list[str] = []
+    for result in results:
+        location = locations[result["ref"]]
+        if location not in pages:
+            pages.append(location)
+    assert page in pages[:3], f"{query!r} found {pages[:3]}"
