@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import logging
+import os
 import shutil
+import subprocess
+import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
@@ -18,7 +21,7 @@ from ivig_guide.emergency import approved_lock, check_page
 from ivig_guide.lock import Lock
 
 ROOT = Path(__file__).resolve().parent.parent
-PROJECT_PARTS = ("docs", "overrides", "hooks", "mkdocs.yml")
+PROJECT_PARTS = ("docs", "overrides", "hooks", "mkdocs.yml", "Makefile")
 
 
 @cache
@@ -50,7 +53,7 @@ def rules(markdown_text: str, lock: Lock | None, page: str = "t.md") -> list[str
 
 
 def copy_project(dest: Path) -> Path:
-    """Copy what a build reads (docs, overrides, hooks, mkdocs.yml) into ``dest``."""
+    """Copy what a build reads (docs, overrides, hooks, mkdocs.yml, Makefile) into ``dest``."""
     for part in PROJECT_PARTS:
         source = ROOT / part
         if source.is_dir():
@@ -108,3 +111,16 @@ def replace_in(relative: str, old: str, new: str, count: int = 1) -> Edit:
         path.write_text(text.replace(old, new, count), encoding="utf-8")
 
     return edit
+
+
+def run_make(project: Path, *targets: str) -> subprocess.CompletedProcess[str]:
+    """Run make targets in a copied project with this checkout's virtual environment, with no terminal to ask."""
+    venv = Path(sys.executable).parent.parent
+    return subprocess.run(
+        ["make", "--no-print-directory", "-C", str(project), f"VENV={venv}", "-o", f"{venv}/.build-deps", *targets],
+        capture_output=True,
+        text=True,
+        input="",
+        check=False,
+        env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
+    )

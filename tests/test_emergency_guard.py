@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import shutil
 import subprocess
 import sys
@@ -10,7 +9,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from guard_support import ROOT, build_project, copy_project, render, replace_in
+from guard_support import ROOT, build_project, copy_project, render, replace_in, run_make
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -373,29 +372,15 @@ def test_standalone_check_without_a_site() -> None:
 # --------------------------------------------------------------------------- approving
 
 
-def _make(project: Path, *args: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
-    """Run a make target of the copied project with this checkout's virtual environment."""
-    venv = Path(sys.executable).parent.parent
-    shutil.copy2(ROOT / "Makefile", project / "Makefile")
-    return subprocess.run(
-        ["make", "--no-print-directory", "-C", str(project), f"VENV={venv}", "-o", f"{venv}/.build-deps", *args],
-        capture_output=True,
-        text=True,
-        input=stdin,
-        check=False,
-        env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
-    )
-
-
 @pytest.mark.slow
 def test_approve_round_trip(project: Path) -> None:
     """Show the change, refuse without confirmation, then rewrite the lock so the build passes."""
     _reword_one_word(project)
     assert not build_project(project).ok
-    refused = _make(project, "approve-emergency")
+    refused = run_make(project, "approve-emergency")
     assert refused.returncode != 0
     assert "YES=1" in refused.stderr
-    approved = _make(project, "approve-emergency", "YES=1", "BY=Dr Test")
+    approved = run_make(project, "approve-emergency", "YES=1", "BY=Dr Test")
     assert approved.returncode == 0, approved.stderr
     assert "en/anaphylaxis-first-aid on anaphylaxis.md:" in approved.stdout
     assert "+[steps]" in approved.stdout.replace(" ", "") and "-[steps]" in approved.stdout.replace(" ", "")
@@ -405,5 +390,5 @@ def test_approve_round_trip(project: Path) -> None:
     assert entry.section.blocks("steps")[0][3].endswith("soon.")
     assert lock.get("en", "headache-warning-signs") == LOCK.get("en", "headache-warning-signs")
     assert build_project(project).ok
-    again = _make(project, "approve-emergency", "YES=1")
+    again = run_make(project, "approve-emergency", "YES=1")
     assert again.returncode == 0 and "Nothing to approve" in again.stdout

@@ -3,17 +3,13 @@
 from __future__ import annotations
 
 import json
-import os
 import re
-import shutil
-import subprocess
-import sys
 from pathlib import Path
 from urllib.parse import urljoin
 
 import pytest
 from conftest import PAGES, ROOT, BuiltSite, article, page_html, url_of
-from guard_support import build_project, copy_project, replace_in
+from guard_support import build_project, copy_project, replace_in, run_make
 from lunr.builder import Builder
 from lunr.index import Index
 from lunr.stop_word_filter import stop_word_filter
@@ -85,6 +81,7 @@ def test_overdue_page_says_so_and_build_lists_it(tmp_path: Path) -> None:
     """Tell the reader when a review is overdue and list the page, without failing the build."""
     project = copy_project(tmp_path / "project")
     replace_in("docs/results.md", "---\n", "---\nreviewed: 2020-01-01\nreview_due: 2021-01-01\n")(project)
+    replace_in("docs/uses.md", "---\n", "---\nreviewed: 2026-01-01\nreview_due: 2999-01-01\n")(project)
     outcome = build_project(project)
     assert outcome.ok, outcome.log
     assert "Review overdue on 1 page(s): results.md (due 2021-01-01)" in outcome.log
@@ -121,27 +118,14 @@ def test_clinic_settings_fill_the_care_team_line(tmp_path: Path) -> None:
     assert [a.get("href") for a in line.iter("a")] == ["tel:5550102030"]
 
 
-def _make_build(project: Path) -> subprocess.CompletedProcess[str]:
-    """Run `make build` in a copied project with this checkout's virtual environment."""
-    venv = Path(sys.executable).parent.parent
-    shutil.copy2(ROOT / "Makefile", project / "Makefile")
-    return subprocess.run(
-        ["make", "--no-print-directory", "-C", str(project), f"VENV={venv}", "-o", f"{venv}/.build-deps", "build"],
-        capture_output=True,
-        text=True,
-        check=False,
-        env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
-    )
-
-
 @pytest.mark.slow
 def test_failed_make_build_leaves_no_site(tmp_path: Path) -> None:
     """Replace site/ only after a build that passed; remove it when a build fails."""
     project = copy_project(tmp_path / "project")
-    assert _make_build(project).returncode == 0
+    assert run_make(project, "build").returncode == 0
     assert (project / "site" / "anaphylaxis" / "index.html").is_file()
     replace_in("docs/anaphylaxis.md", "5 to 15 minutes", "5 to 20 minutes")(project)
-    failed = _make_build(project)
+    failed = run_make(project, "build")
     assert failed.returncode != 0
     assert "[text-changed]" in failed.stderr and "nothing to publish" in failed.stderr
     assert "Traceback" not in failed.stderr
