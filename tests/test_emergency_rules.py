@@ -345,3 +345,12 @@ def test_unguarded_findings_point_at_their_lines() -> None:
     lines = text.splitlines()
     expected = [lines.index(line) + 1 for line in ("Call 911 for help.", "Or dial 911 too.", "And call 911 again.")]
     assert [(f.rule, f.line) for f in result.findings] == [("unguarded-call", n) for n in expected]
+
+
+def test_nested_article_in_content_is_still_checked() -> None:
+    """Check the whole content area even when the content holds an <article> of its own."""
+    inner = "<article><p>A quoted article.</p></article>"
+    html = render(SAFE).replace('<article class="md-content__inner">', f'<article class="md-content__inner">{inner}')
+    result = check_page(html, page="t.md", lock=LOCK, number="911", lang="en")
+    assert [s.id for s in result.sections] == ["call", "soon", "steps"]
+    assert result.findings == []
