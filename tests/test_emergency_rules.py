@@ -218,6 +218,12 @@ def test_section_on_another_page() -> None:
             id="empty-heading",
         ),
         pytest.param(
+            '<section data-pg-safety="urgent" id="x"><h2 class="pg-safety__title">'
+            '<span class="pg-visually-hidden">Urgent: </span>See</h2><ul><li><del>a</del></li></ul></section>',
+            "content-hidden",
+            id="struck-through-item",
+        ),
+        pytest.param(
             '<div style="display: none"><section data-pg-safety="urgent" id="x"><h2 class="pg-safety__title">'
             '<span class="pg-visually-hidden">Urgent: </span>See</h2><ul><li>a</li></ul></section></div>',
             "section-hidden",

@@ -36,6 +36,8 @@ from ivig_guide.lock import Lock, LockEntry, LockError, Section, diff_sections, 
 #: Elements whose content a reader never sees as running text.
 CODE_TAGS = frozenset({"pre", "code", "kbd", "samp", "script", "style", "template", "textarea", "noscript"})
 HEADING_TAGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
+#: Elements that show their text as deleted.
+STRUCK_TAGS = frozenset({"del", "s", "strike"})
 #: Inline styles that hide an element.
 HIDING_STYLE = re.compile(r"(display\s*:\s*none|visibility\s*:\s*hidden|content-visibility\s*:\s*hidden)", re.I)
 #: A block header that the Markdown extension did not recognise stays in the page as text.
@@ -130,6 +132,8 @@ def _is_hidden(element: lxml.html.HtmlElement) -> str | None:
         return "an inline style hides it"
     if HIDDEN_CLASS in element.classes:
         return f"it has the class {HIDDEN_CLASS}, so only screen readers see it"
+    if element.tag in STRUCK_TAGS:
+        return f"it is struck through (<{element.tag}>), so it reads as withdrawn"
     return None
 
 
@@ -307,7 +311,7 @@ def _hidden_content(element: lxml.html.HtmlElement) -> list[tuple[str, str, str]
             problems.append(
                 (
                     "content-hidden",
-                    f"Part of the section ('{snippet}') is not visible: {reason}.",
+                    f"Part of the section ('{snippet}') does not reach readers as written: {reason}.",
                     "Emergency content must always be visible; remove what hides it.",
                 )
             )
@@ -519,7 +523,12 @@ def check_page(
         for ancestor in (element, *_ancestors(element, article)):
             reason = _is_hidden(ancestor)
             if reason:
-                report(section.id, "section-hidden", f"The section is not visible: {reason}.", "Move it out of there.")
+                report(
+                    section.id,
+                    "section-hidden",
+                    f"The section is not visible: {reason}.",
+                    "Take it out of what hides it.",
+                )
                 break
         for rule, message, fix in check_structure(section, element, number=number):
             report(section.id, rule, message, fix)
