@@ -266,14 +266,22 @@ def test_lock_matches_the_guide() -> None:
 @given(
     step=st.integers(min_value=1, max_value=4),
     words=st.lists(st.text(alphabet="abcdefghijklmnopqrstuvwxyz", min_size=1, max_size=8), min_size=1, max_size=4),
-    where=st.sampled_from(["start", "end", "replace"]),
+    where=st.sampled_from(["start", "end", "replace", "drop-word"]),
+    position=st.integers(min_value=0, max_value=100),
 )
-def test_any_step_change_fails_unless_approved(step: int, words: list[str], where: str) -> None:
-    """Fail on any change to a step's wording; pass once that exact wording is approved."""
+def test_any_step_change_fails_unless_approved(step: int, words: list[str], where: str, position: int) -> None:
+    """Fail on any change to a step's wording (words added, replaced or dropped); pass once it is approved."""
     old = _step_line(step)
     body = old[3:]
     insert = " ".join(words)
-    new_body = {"start": f"{insert} {body}", "end": f"{body} {insert}", "replace": insert}[where]
+    kept = body.split()
+    del kept[position % len(kept)]
+    new_body = {
+        "start": f"{insert} {body}",
+        "end": f"{body} {insert}",
+        "replace": insert,
+        "drop-word": " ".join(kept),
+    }[where]
     edited = ANAPHYLAXIS.replace(old, f"{step}. {new_body}")
     html = render(edited)
     result = check_page(html, page="anaphylaxis.md", lock=LOCK, number="911", lang="en", source=edited)
