@@ -73,14 +73,9 @@ def on_pre_build(config: MkDocsConfig) -> None:
     if not approving:
         try:
             lock = emergency.read_lock(LOCK_PATH)
+            emergency.require_number(lock, number)
         except LockError as error:
             raise PluginError(f"Emergency guard: {error}") from None
-        if lock.emergency_number != number:
-            raise PluginError(
-                f"Emergency guard: {LOCK_PATH.name} was approved for emergency number {lock.emergency_number}, "
-                f"but extra.emergency_number in mkdocs.yml is {number}. Change the text and the setting together, "
-                "then run `make approve-emergency`."
-            )
     _run = GuardRun(lock, number, config.theme.get("language", "en"))
 
 

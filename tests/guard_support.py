@@ -73,7 +73,7 @@ class BuildOutcome:
     site: Path
 
 
-def build_project(project: Path, caplog_handler: logging.Handler | None = None) -> BuildOutcome:
+def build_project(project: Path) -> BuildOutcome:
     """Build a copied project in-process, strictly, and return whether it passed and what it said."""
     site = project / "site"
     records: list[str] = []

@@ -5,11 +5,10 @@ from __future__ import annotations
 import shutil
 import subprocess
 import sys
-from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from guard_support import ROOT, build_project, copy_project, render, replace_in, run_make
+from guard_support import ROOT, Edit, build_project, copy_project, render, replace_in, run_make
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -109,7 +108,6 @@ def _lock_removed(project: Path) -> None:
     (project / "hooks" / "emergency-lock.yml").unlink()
 
 
-Edit = Callable[[Path], None]
 TEL = "[911](tel:911)"
 
 # (edit, text the build's error must contain). At least 15 kinds of harmful change.

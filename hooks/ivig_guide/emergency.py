@@ -757,6 +757,15 @@ def read_lock(path: Path) -> Lock:
     return load_lock(text, path=str(path))
 
 
+def require_number(lock: Lock, number: str) -> None:
+    """Raise LockError unless the lock was approved for the configured emergency number."""
+    if lock.emergency_number != number:
+        raise LockError(
+            f"{LOCK_FILE} was approved for emergency number {lock.emergency_number}, but extra.emergency_number "
+            f"in mkdocs.yml is {number}. Change the text and the setting together, then run `make approve-emergency`."
+        )
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Check a built folder against the lock, or approve what it holds."""
     parser = argparse.ArgumentParser(prog="python -m ivig_guide.emergency", description=__doc__.splitlines()[0])
@@ -786,11 +795,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _check(site: Path, lock: Lock, *, number: str, lang: str, docs: Path | None) -> int:
     """Print the findings of a built folder and return the exit status."""
-    if lock.emergency_number != number:
-        raise LockError(
-            f"the lock was approved for emergency number {lock.emergency_number}, the site uses {number}. "
-            "Change the text and extra.emergency_number together, then run `make approve-emergency`."
-        )
+    require_number(lock, number)
     results = check_site(site, lock=lock, number=number, lang=lang, docs=docs)
     findings = check_site_against_lock(results, lock)
     if findings:
