@@ -30,6 +30,7 @@ import lxml.html
 import yaml
 from lxml.etree import ParserError
 
+from ivig_guide.content import parse_article
 from ivig_guide.emergency_blocks import HIDDEN_CLASS, KIND_ATTRIBUTE, KINDS, TITLE_CLASS
 from ivig_guide.lock import Lock, LockEntry, LockError, Section, diff_sections, dump_lock, load_lock, word_diff
 
@@ -85,25 +86,6 @@ def text_of(element: lxml.html.HtmlElement) -> str:
 def digits(text: str) -> str:
     """Return only the digits of a phone number or ``tel:`` link."""
     return "".join(ch for ch in text if ch.isdigit())
-
-
-def parse_article(html: str) -> lxml.html.HtmlElement | None:
-    """Return the page's ``<article>`` (the content area), parsed on its own; None if the page is empty."""
-    # Search backwards from the end: the article follows the whole navigation, which in a large
-    # site is most of the page. A nested <article> in the content falls back to a forward search.
-    end = html.rfind("</article>")
-    start = html.rfind("<article", 0, end) if end >= 0 else -1
-    if start >= 0 and html.count("</article", start, end) > 0:
-        start = html.find("<article")
-    fragment = html[start : end + len("</article>")] if 0 <= start < end else html
-    if not fragment.strip():
-        return None
-    try:
-        root = lxml.html.fragment_fromstring(fragment, create_parent="div")
-    except ParserError:
-        return None
-    found = root.find(".//article")
-    return found if found is not None else root
 
 
 def page_language(html: str, default: str) -> str:

@@ -13,7 +13,8 @@ from collections.abc import Iterator
 
 import lxml.html
 import textstat
-from lxml.etree import ParserError
+
+from ivig_guide.content import parse_article
 
 #: Highest SMOG grade allowed on a page for patients.
 READER_LIMIT = 8.0
@@ -60,17 +61,6 @@ def _sentence(text: str) -> str:
     return text + "."
 
 
-def _article(html: str) -> lxml.html.HtmlElement | None:
-    """Parse the page and return its article, or the whole fragment if it has none."""
-    if not html.strip():
-        return None
-    try:
-        root = lxml.html.fromstring(html)
-    except ParserError:
-        return None
-    return next(root.iter("article"), root)
-
-
 def _sentences(article: lxml.html.HtmlElement) -> Iterator[str]:
     """Yield the article's sentences in reading order."""
     if _is_dropped(article):
@@ -86,7 +76,7 @@ def _sentences(article: lxml.html.HtmlElement) -> Iterator[str]:
 
 def article_text(html: str) -> str:
     """Return the article's text, one sentence per line."""
-    article = _article(html)
+    article = parse_article(html)
     if article is None:
         return ""
     return "\n".join(_sentences(article))
