@@ -11,7 +11,10 @@ SITE := site
 export NO_MKDOCS_2_WARNING := 1
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: help build serve test test-fast check-emergency approve-emergency bench lint clean distclean
+NODE_TOOLS := tests/node
+
+.PHONY: help build serve test test-fast test-browser browser handouts release screenshots \
+	check-emergency approve-emergency bench lint clean distclean
 
 help: ## List targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | expand -t 20
@@ -25,9 +28,23 @@ $(VENV)/.build-deps: $(BIN)/python pyproject.toml requirements/build.txt
 	$(BIN)/python -m pip install --quiet --no-deps --editable .
 	touch $@
 
-$(VENV)/.test-deps: $(VENV)/.build-deps requirements/test.txt
-	$(BIN)/python -m pip install --quiet -r requirements/test.txt -c requirements/build.txt
+$(VENV)/.handout-deps: $(VENV)/.build-deps requirements/handouts.txt
+	$(BIN)/python -m pip install --quiet -r requirements/handouts.txt -c requirements/build.txt
 	touch $@
+
+$(VENV)/.test-deps: $(VENV)/.handout-deps requirements/test.txt
+	$(BIN)/python -m pip install --quiet -r requirements/test.txt -c requirements/build.txt -c requirements/handouts.txt
+	touch $@
+
+# axe-core (accessibility rules, injected into pages by the browser tests) and Lighthouse (benchmark),
+# exact versions from the lock file.
+$(NODE_TOOLS)/node_modules/.installed: $(NODE_TOOLS)/package.json $(NODE_TOOLS)/package-lock.json
+	@command -v npm >/dev/null || { echo "npm is needed for the browser tests (Debian: apt-get install npm)." >&2; exit 1; }
+	cd $(NODE_TOOLS) && npm ci --no-audit --no-fund --ignore-scripts --loglevel=error
+	touch $@
+
+browser: $(VENV)/.handout-deps ## Find Chromium (CHROMIUM, /usr/bin/chromium, or apt-get install chromium as root)
+	@$(BIN)/python -m ivig_guide.browser >/dev/null
 
 build: $(VENV)/.build-deps ## Build site/ strictly; any warning or emergency-guard finding fails it, leaving no site/
 	@rm -rf $(SITE).tmp
@@ -40,11 +57,24 @@ build: $(VENV)/.build-deps ## Build site/ strictly; any warning or emergency-gua
 serve: $(VENV)/.build-deps ## Live preview on http://127.0.0.1:8000
 	$(BIN)/mkdocs serve --dev-addr 127.0.0.1:8000
 
-test: $(VENV)/.test-deps ## Run the whole test suite (what CI runs)
+test: $(VENV)/.test-deps $(NODE_TOOLS)/node_modules/.installed browser ## Run the whole test suite, browser tests included (what CI runs)
 	$(BIN)/pytest
 
-test-fast: $(VENV)/.test-deps ## Run the tests that build the site at most once
-	$(BIN)/pytest -m "not slow"
+test-fast: $(VENV)/.test-deps ## Run the tests that need no browser and build the site at most once
+	$(BIN)/pytest -m "not slow and not browser"
+
+test-browser: $(VENV)/.test-deps $(NODE_TOOLS)/node_modules/.installed browser ## Run only the browser tests
+	$(BIN)/pytest -m browser
+
+handouts: build browser ## Print the handouts (guide PDF, a PDF per page, emergency card) into site/ and check them
+	$(BIN)/python -m ivig_guide.handouts $(SITE)
+
+release: ## Strict build, handouts, and the emergency guard over every output: site/ is what gets published
+	$(MAKE) --no-print-directory handouts
+	$(BIN)/python -m ivig_guide.release check $(SITE) --docs docs
+
+screenshots: build $(VENV)/.test-deps browser ## PNGs of every page (phone, desktop, print) in screenshots/, with an index.html
+	$(BIN)/python tests/screenshots.py $(SITE) screenshots
 
 check-emergency: build ## Check the emergency sections of the built site/ against the approved lock
 	$(BIN)/python -m ivig_guide.emergency check $(SITE) --docs docs
@@ -55,15 +85,17 @@ approve-emergency: $(VENV)/.build-deps ## Show changes to emergency wording and 
 	@$(BIN)/python -m ivig_guide.emergency approve $(SITE).approve --docs docs $(if $(YES),--yes) $(if $(BY),--by "$(BY)"); \
 	  status=$$?; rm -rf $(SITE).approve; exit $$status
 
-bench: $(VENV)/.test-deps ## Benchmark the build with and without the emergency guard
+bench: $(VENV)/.test-deps $(NODE_TOOLS)/node_modules/.installed browser ## Benchmark: guard overhead, handouts, page weight and Lighthouse
 	$(BIN)/python tests/bench_guard.py
+	$(BIN)/python tests/bench_handouts.py
+	$(BIN)/python tests/bench_pages.py
 
 lint: $(VENV)/.test-deps ## Lint and check formatting
 	$(BIN)/ruff check . && $(BIN)/ruff format --check .
 
 clean: ## Remove built output and caches
-	rm -rf $(SITE) $(SITE).tmp $(SITE).approve .pytest_cache .hypothesis .ruff_cache
+	rm -rf $(SITE) $(SITE).tmp $(SITE).approve screenshots .pytest_cache .hypothesis .ruff_cache
 	find . -name __pycache__ -not -path './$(VENV)/*' -prune -exec rm -rf {} +
 
-distclean: clean ## Also remove the virtual environment
-	rm -rf $(VENV)
+distclean: clean ## Also remove the virtual environment and the Node tools
+	rm -rf $(VENV) $(NODE_TOOLS)/node_modules

@@ -5,11 +5,18 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import lxml.html
 import pytest
+
+from ivig_guide.serve import Served, free_port, serve
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Browser
 
 ROOT = Path(__file__).resolve().parent.parent
 DOCS = ROOT / "docs"
@@ -24,26 +31,61 @@ def url_of(page: str) -> str:
 
 @dataclass(frozen=True)
 class BuiltSite:
-    """A site built from this checkout, and what the build printed."""
+    """A site built from this checkout, what the build printed, and the loopback port it is built for."""
 
     path: Path
     log: str
+    port: int
+
+    @property
+    def url(self) -> str:
+        """The site_url it was built with: http://127.0.0.1:PORT/."""
+        return f"http://127.0.0.1:{self.port}/"
 
 
-@pytest.fixture(scope="session")
-def built_site(tmp_path_factory: pytest.TempPathFactory) -> BuiltSite:
-    """Build the guide once, strictly, into a temporary folder (never the site/ left from before)."""
-    site = tmp_path_factory.mktemp("built") / "site"
+def build_site(destination: Path, *, port: int, extra_env: dict[str, str] | None = None) -> BuiltSite:
+    """Build this checkout strictly into ``destination`` with site_url set to the loopback ``port``."""
     ran = subprocess.run(
-        [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(site)],
+        [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(destination)],
         cwd=ROOT,
-        env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
+        env={
+            **os.environ,
+            "NO_MKDOCS_2_WARNING": "1",
+            "SITE_URL": f"http://127.0.0.1:{port}/",
+            **(extra_env or {}),
+        },
         capture_output=True,
         text=True,
         check=False,
     )
     assert ran.returncode == 0, ran.stderr
-    return BuiltSite(site, ran.stderr)
+    return BuiltSite(destination, ran.stderr, port)
+
+
+@pytest.fixture(scope="session")
+def built_site(tmp_path_factory: pytest.TempPathFactory) -> BuiltSite:
+    """Build the guide once, strictly, into a temporary folder (never the site/ left from before).
+
+    Its site_url points at the loopback port that ``served_site`` serves it on, so canonical links,
+    the sitemap and the handouts' QR code all point at the local copy, as the browser sees it.
+    """
+    return build_site(tmp_path_factory.mktemp("built") / "site", port=free_port())
+
+
+@pytest.fixture(scope="session")
+def served_site(built_site: BuiltSite) -> Iterator[Served]:
+    """Serve the session's build on 127.0.0.1 at the port its site_url names, with gzip like GitHub Pages."""
+    with serve(built_site.path, port=built_site.port) as served:
+        yield served
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Browser]:
+    """One headless Chromium for the session (found or installed by ivig_guide.browser)."""
+    from ivig_guide.browser import launch
+
+    with launch() as chromium:
+        yield chromium
 
 
 def page_html(site: BuiltSite, url: str) -> str:
