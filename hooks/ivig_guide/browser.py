@@ -63,7 +63,8 @@ def _is_root() -> bool:
 def _apt_install(package: str = "chromium") -> None:
     env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
     print(f"Installing Debian's {package} package with apt-get (needed to drive a browser)...", file=sys.stderr)
-    for command in (["apt-get", "update", "-qq"], ["apt-get", "install", "-y", "-qq", "--no-install-recommends", package]):
+    install = ["apt-get", "install", "-y", "-qq", "--no-install-recommends", package]
+    for command in (["apt-get", "update", "-qq"], install):
         ran = subprocess.run(command, env=env, capture_output=True, text=True, check=False)
         if ran.returncode != 0:
             raise BrowserNotFound(
