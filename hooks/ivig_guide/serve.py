@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import gzip
 import mimetypes
+import sys
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -95,12 +96,24 @@ def _handler(root: Path, served: Served, compress: bool) -> type[BaseHTTPRequest
     return Handler
 
 
+class _Server(ThreadingHTTPServer):
+    """A threading server that keeps quiet when the browser drops a connection it no longer needs."""
+
+    daemon_threads = True
+
+    def handle_error(self, request: object, client_address: object) -> None:
+        """Ignore connections the browser closed (it moved on to the next page); report anything else."""
+        if isinstance(sys.exc_info()[1], ConnectionError):
+            return
+        super().handle_error(request, client_address)
+
+
 @contextmanager
 def serve(directory: Path | str, *, port: int = 0, compress: bool = True) -> Iterator[Served]:
     """Serve ``directory`` on http://127.0.0.1:PORT/ in a background thread until the block ends."""
     root = Path(directory).resolve()
     served = Served(url="", port=0)
-    server = ThreadingHTTPServer(("127.0.0.1", port), _handler(root, served, compress))
+    server = _Server(("127.0.0.1", port), _handler(root, served, compress))
     server.daemon_threads = True
     served.port = server.server_address[1]
     served.url = f"http://127.0.0.1:{served.port}/"

@@ -1,0 +1,214 @@
+"""Print the handouts of a built site with headless Chromium: the whole guide, a PDF per page, the emergency card.
+
+    python -m ivig_guide.handouts site
+
+It serves the site on 127.0.0.1, prints each page with print media (the same ``print.css`` a reader's
+Ctrl+P uses), and writes::
+
+    site/handouts/ivig-guide.pdf              the whole guide (from print/guide/): cover, contents,
+                                              outline, tagged for screen readers, page numbers
+    site/handouts/pages/<page>.pdf            one PDF per page of the guide
+    site/handouts/emergency-card.pdf          the emergency card, US Letter, exactly one page
+    site/handouts/emergency-card-a4.pdf       the same on A4
+
+Every PDF is checked by the emergency guard (:mod:`ivig_guide.pdf_check`). The PDFs are written to a
+temporary folder and moved into place only when all passed, so a failure leaves no half-written
+``handouts/``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import sys
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import lxml.html
+
+from ivig_guide.emergency import format_findings, read_config, read_lock, require_number
+from ivig_guide.lock import Lock, LockEntry, LockError
+from ivig_guide.pdf_check import check_pdf_text, pdf_text
+from ivig_guide.print_pages import (
+    CARD_PAGE,
+    CARD_PDF,
+    CARD_PDF_A4,
+    CARD_SECTIONS,
+    GUIDE_PAGE,
+    GUIDE_PDF,
+    HANDOUTS_DIR,
+    PDF_ATTRIBUTE,
+    handout_pdf,
+)
+
+
+class HandoutError(RuntimeError):
+    """The handouts cannot be printed or failed a check; the message says what to do."""
+
+
+@dataclass(frozen=True)
+class Job:
+    """One PDF to print: the page's site-relative URL, where the PDF goes, its paper and its subject."""
+
+    url: str
+    pdf: str
+    paper: str
+    subject: str
+    sections: tuple[str, ...] | None  # approved section ids it must hold; None: those of its page
+    one_page: bool = False
+
+
+def plan(site: Path) -> list[Job]:
+    """Return every PDF to print from a built site: the guide, the card (Letter, A4) and each page."""
+    for needed in (GUIDE_PAGE, CARD_PAGE):
+        if not (site / needed).is_file():
+            raise HandoutError(
+                f"{site / needed} is missing: build the site first (`make build`); the build writes the print pages."
+            )
+    description = _meta(site / GUIDE_PAGE, "description")
+    jobs = [
+        Job(_url(GUIDE_PAGE), GUIDE_PDF, "Letter", description, ()),
+        Job(_url(CARD_PAGE), CARD_PDF, "Letter", "Emergency card: what to do in an emergency", CARD_SECTIONS, True),
+        Job(_url(CARD_PAGE), CARD_PDF_A4, "A4", "Emergency card: what to do in an emergency", CARD_SECTIONS, True),
+    ]
+    for path in sorted(site.rglob("index.html")):
+        head = path.read_text(encoding="utf-8", errors="replace")[:2000]
+        if PDF_ATTRIBUTE not in head:
+            continue
+        root = lxml.html.document_fromstring(head + "</head></html>")
+        relative = path.relative_to(site).as_posix()
+        jobs.append(Job(_url(relative), root.get(PDF_ATTRIBUTE), "Letter", _meta(path, "description"), None))
+    if len(jobs) == 3:
+        raise HandoutError(f"{site}: no page of the guide was found (pages carry {PDF_ATTRIBUTE} on <html>).")
+    return jobs
+
+
+def _url(index: str) -> str:
+    """Return the site-relative URL of an ``index.html``."""
+    return index[: -len("index.html")]
+
+
+def _meta(path: Path, name: str) -> str:
+    """Return the content of a ``<meta name=…>`` of a built page, or ''."""
+    found = lxml.html.parse(str(path)).getroot().find(f".//meta[@name='{name}']")
+    return " ".join(found.get("content", "").split()) if found is not None else ""
+
+
+def print_all(site: Path, jobs: Sequence[Job], out: Path) -> dict[str, float]:
+    """Print every job into ``out`` (a folder standing for ``site/handouts``); return seconds per PDF."""
+    from ivig_guide.browser import launch
+    from ivig_guide.serve import serve
+
+    timings: dict[str, float] = {}
+    with serve(site) as served, launch() as browser:
+        page = browser.new_page()
+        page.emulate_media(media="print")
+        for job in jobs:
+            started = time.perf_counter()
+            target = out / Path(job.pdf).relative_to(HANDOUTS_DIR)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            response = page.goto(served.url + job.url, wait_until="load")
+            if response is None or not response.ok:
+                raise HandoutError(f"{job.url or '/'}: the page did not load ({response.status if response else '?'}).")
+            page.pdf(
+                path=str(target),
+                format=job.paper,
+                print_background=True,
+                prefer_css_page_size=True,
+                tagged=True,
+                outline=True,
+            )
+            timings[job.pdf] = time.perf_counter() - started
+    return timings
+
+
+def set_subject(path: Path, subject: str) -> None:
+    """Add the subject to a PDF's metadata by an incremental update, which keeps its structure (tags) as is."""
+    from pypdf import PdfWriter
+
+    writer = PdfWriter(path, incremental=True)
+    writer.add_metadata({"/Subject": subject})
+    with path.open("wb") as stream:
+        writer.write(stream)
+
+
+def check_all(out: Path, jobs: Sequence[Job], *, lock: Lock, lang: str, number: str) -> list[str]:
+    """Return what is wrong with the printed PDFs: a card longer than one page, a lost step, a lost number."""
+    from pypdf import PdfReader
+
+    problems: list[str] = []
+    for job in jobs:
+        path = out / Path(job.pdf).relative_to(HANDOUTS_DIR)
+        if job.one_page:
+            pages = len(PdfReader(path).pages)
+            if pages != 1:
+                problems.append(
+                    f"{job.pdf}: the emergency card is {pages} pages long on {job.paper} paper; it must fit on one. "
+                    "Shorten what it prints: the approved sections "
+                    f"({', '.join(CARD_SECTIONS)}) in docs/, or the card's template "
+                    "overrides/print/emergency-card.html and its styles (.pg-card in "
+                    "overrides/assets/stylesheets/print.css)."
+                )
+        entries = pdf_entries(job, lock=lock, lang=lang)
+        findings = check_pdf_text(pdf_text(path), pdf=job.pdf, entries=entries, number=number)
+        if findings:
+            problems.append(format_findings(findings).rstrip())
+    return problems
+
+
+def pdf_entries(job: Job, *, lock: Lock, lang: str) -> list[LockEntry]:
+    """Return the approved sections a PDF must hold."""
+    entries = lock.in_language(lang)
+    if job.sections is None:
+        return [entry for entry in entries if handout_pdf(entry.page) == job.pdf]
+    if not job.sections:
+        return entries
+    return [entry for entry in entries if entry.id in job.sections]
+
+
+def make_handouts(site: Path, *, config: Path = Path("mkdocs.yml")) -> dict[str, float]:
+    """Print, check and publish every handout of ``site``; return the seconds each PDF took."""
+    settings = read_config(config)
+    lock = read_lock(settings["lock"])
+    require_number(lock, settings["number"])
+    jobs = plan(site)
+    final = site / HANDOUTS_DIR
+    out = site / f"{HANDOUTS_DIR}.tmp"
+    shutil.rmtree(out, ignore_errors=True)
+    try:
+        timings = print_all(site, jobs, out)
+        problems = check_all(out, jobs, lock=lock, lang=settings["lang"], number=settings["number"])
+        if problems:
+            raise HandoutError("\n\n".join(problems))
+        for job in jobs:
+            if job.subject:
+                set_subject(out / Path(job.pdf).relative_to(HANDOUTS_DIR), job.subject)
+        shutil.rmtree(final, ignore_errors=True)
+        out.rename(final)
+    finally:
+        shutil.rmtree(out, ignore_errors=True)
+    return timings
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Print the handouts of a built folder; exit 1 with the reason when any check fails."""
+    parser = argparse.ArgumentParser(prog="python -m ivig_guide.handouts", description=__doc__.splitlines()[0])
+    parser.add_argument("site", type=Path, help="a built site folder, e.g. site")
+    parser.add_argument("--config", type=Path, default=Path("mkdocs.yml"), help="mkdocs.yml (emergency number)")
+    args = parser.parse_args(argv)
+    from ivig_guide.browser import BrowserNotFound
+
+    started = time.perf_counter()
+    try:
+        timings = make_handouts(args.site, config=args.config)
+    except (HandoutError, LockError, BrowserNotFound) as error:
+        print(f"Handouts not made: {error}", file=sys.stderr)
+        return 1
+    print(f"Printed {len(timings)} PDFs into {args.site / HANDOUTS_DIR}/ in {time.perf_counter() - started:.1f} s.")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,116 @@
+"""The last gate before publishing: the emergency guard over every output of a release folder.
+
+    python -m ivig_guide.release check site --docs docs
+
+It checks the site's pages (as ``python -m ivig_guide.emergency check`` does), the print pages, every
+handout PDF (each approved step in order, the emergency number, the card on one page), the embed
+pages, and that every link to a handout leads to a file. Exit status 1 lists what is wrong.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from urllib.parse import unquote, urljoin, urlsplit
+
+import lxml.html
+
+from ivig_guide.emergency import (
+    Finding,
+    check_site,
+    check_site_against_lock,
+    format_findings,
+    read_config,
+    read_lock,
+    require_number,
+)
+from ivig_guide.lock import Lock, LockError
+from ivig_guide.print_pages import CARD_PAGE, CARD_SECTIONS, GUIDE_PAGE, HANDOUTS_DIR, check_print_page
+
+
+def check_release(site: Path, *, lock: Lock, number: str, lang: str, docs: Path | None) -> tuple[list[str], list[str]]:
+    """Return (problems, notes) for a release folder; no problems means it may be published."""
+    from ivig_guide.handouts import HandoutError, check_all, plan
+
+    findings: list[Finding] = check_site_against_lock(
+        check_site(site, lock=lock, number=number, lang=lang, docs=docs), lock
+    )
+    for page, require in ((GUIDE_PAGE, None), (CARD_PAGE, CARD_SECTIONS)):
+        path = site / page
+        if path.is_file():
+            html = path.read_text(encoding="utf-8")
+            findings += check_print_page(html, name=page, lock=lock, number=number, lang=lang, require=require)
+    problems = [format_findings(findings).rstrip()] if findings else []
+    notes: list[str] = []
+    try:
+        jobs = plan(site)
+    except HandoutError as error:
+        return [*problems, str(error)], notes
+    missing = [job.pdf for job in jobs if not (site / job.pdf).is_file()]
+    if missing:
+        problems.append(f"Handouts missing (run `make handouts`): {', '.join(missing)}")
+    else:
+        problems += check_all(site / HANDOUTS_DIR, jobs, lock=lock, lang=lang, number=number)
+    try:
+        from ivig_guide.embed import check_embeds
+    except ImportError:
+        notes.append("Embed pages not checked: ivig_guide.embed has no check_embeds.")
+    else:
+        embed_findings = check_embeds(site, lock=lock, number=number)
+        if embed_findings:
+            problems.append(format_findings(embed_findings).rstrip())
+    problems += dead_handout_links(site)
+    return problems, notes
+
+
+def dead_handout_links(site: Path) -> list[str]:
+    """Return a line for each link in the site's HTML to a handout file that is not there."""
+    dead = []
+    base = "http://site.invalid/"
+    for path in sorted(site.rglob("*.html")):
+        html = path.read_text(encoding="utf-8", errors="replace")
+        if f"{HANDOUTS_DIR}/" not in html:
+            continue
+        here = urljoin(base, path.relative_to(site).as_posix())
+        for link in lxml.html.document_fromstring(html).iter("a"):
+            target = urlsplit(urljoin(here, link.get("href", "")))
+            if not target.geturl().startswith(base) or f"/{HANDOUTS_DIR}/" not in target.path:
+                continue
+            if not (site / unquote(target.path.lstrip("/"))).is_file():
+                dead.append(f"{path.relative_to(site)}: the link to {link.get('href')} leads to no file.")
+    return dead
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Check a release folder; exit 1 with what is wrong."""
+    parser = argparse.ArgumentParser(prog="python -m ivig_guide.release", description=__doc__.splitlines()[0])
+    parser.add_argument("command", choices=["check"])
+    parser.add_argument("site", type=Path, help="the release folder, e.g. site")
+    parser.add_argument("--docs", type=Path, help="the Markdown folder, to name source lines (e.g. docs)")
+    parser.add_argument("--config", type=Path, default=Path("mkdocs.yml"))
+    args = parser.parse_args(argv)
+    try:
+        settings = read_config(args.config)
+        lock = read_lock(settings["lock"])
+        require_number(lock, settings["number"])
+        if not args.site.is_dir():
+            raise LockError(f"{args.site}: no such folder. Run `make release`.")
+        problems, notes = check_release(
+            args.site, lock=lock, number=settings["number"], lang=settings["lang"], docs=args.docs
+        )
+    except LockError as error:
+        print(f"Error: {error}", file=sys.stderr)
+        return 2
+    for note in notes:
+        print(f"Note: {note}")
+    if problems:
+        print("Release check failed, do not publish:\n\n" + "\n\n".join(problems), file=sys.stderr)
+        return 1
+    print(f"Release check: the pages, print pages, handouts and handout links of {args.site} are intact.")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,163 @@
+"""MkDocs hook: write the print pages (the whole guide on one page, the emergency card) and mark pages for print.
+
+A thin adapter over :mod:`ivig_guide.print_pages`. Every page's ``<html>`` gets the title, address
+and review date that ``print.css`` writes in the margins of each printed page. After the build it
+writes ``print/guide/index.html`` and ``print/emergency-card/index.html`` from the final HTML of the
+pages, rendered through the templates ``overrides/print/*.html``, and runs the emergency guard over
+them: a step lost on the way to paper stops the build. ``make handouts`` prints them to PDF.
+Neither page is in the navigation, the search index or the sitemap: they are outputs, not pages.
+"""
+
+from __future__ import annotations
+
+import datetime
+import os
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import segno
+from mkdocs.exceptions import PluginError
+
+from ivig_guide import emergency
+from ivig_guide.lock import Lock, LockError
+from ivig_guide.print_pages import (
+    CARD_PAGE,
+    CARD_PDF,
+    CARD_PDF_A4,
+    CARD_SECTIONS,
+    GUIDE_PAGE,
+    GUIDE_PDF,
+    PrintError,
+    PrintSource,
+    approved_on,
+    card_sections,
+    check_print_page,
+    combine_guide,
+    handout_pdf,
+    mark_for_print,
+    review_span,
+)
+from ivig_guide.review import readable_date
+
+if TYPE_CHECKING:
+    from mkdocs.config.defaults import MkDocsConfig
+    from mkdocs.structure.files import Files
+    from mkdocs.structure.nav import Navigation
+    from mkdocs.structure.pages import Page
+
+LOCK_PATH = Path(__file__).parent / emergency.LOCK_FILE
+
+
+class PrintRun:
+    """The pages of one build, in navigation order; made anew in ``on_pre_build``."""
+
+    def __init__(self, lock: Lock | None) -> None:
+        """Start with no pages."""
+        self.lock = lock
+        self.order: list[str] = []
+        self.pages: dict[str, PrintSource] = {}
+
+
+_run: PrintRun | None = None
+
+
+def on_pre_build(config: MkDocsConfig) -> None:
+    """Start this build's record; read the lock unless new wording is being approved."""
+    global _run
+    lock = None
+    if os.environ.get("EMERGENCY_GUARD") != "approve":
+        try:
+            lock = emergency.read_lock(LOCK_PATH)
+        except LockError as error:
+            raise PluginError(f"Print pages: {error}") from None
+    _run = PrintRun(lock)
+
+
+def on_nav(nav: Navigation, *, config: MkDocsConfig, files: Files) -> None:
+    """Remember the navigation order: the printed guide follows it."""
+    if _run is not None:
+        _run.order = [page.file.src_uri for page in nav.pages]
+
+
+def on_page_markdown(markdown: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
+    """Tell the page template where this page's PDF is (shown only when ``extra.handouts`` is on)."""
+    page.meta["pg_handout"] = handout_pdf(page.file.src_uri)
+    return markdown
+
+
+def on_post_page(output: str, *, page: Page, config: MkDocsConfig) -> str:
+    """Mark the page for print and keep its final HTML for the print pages."""
+    review = page.meta.get("pg_review") or {}
+    reviewed = f"Last reviewed: {review['reviewed_text']}" if review else ""
+    title = str(page.meta.get("title") or page.title or config.site_name)
+    output = mark_for_print(
+        output,
+        title=config.site_name,
+        url=page.canonical_url or page.abs_url or page.url,
+        reviewed=reviewed,
+        pdf=page.meta["pg_handout"],
+    )
+    if _run is not None:
+        src = page.file.src_uri
+        in_guide = page.meta.get("print", True) is not False
+        _run.pages[src] = PrintSource(src, page.url, title, output, in_guide=in_guide, review=review)
+    return output
+
+
+def on_post_build(*, config: MkDocsConfig) -> None:
+    """Write the combined guide and the emergency card, and check them like any page."""
+    if _run is None:
+        return
+    pages = [_run.pages[src] for src in _run.order if src in _run.pages]
+    pages += [page for src, page in _run.pages.items() if src not in _run.order]
+    site_url = config.site_url or ""
+    number = str(config.extra.get("emergency_number", ""))
+    lang = config.theme.get("language", "en")
+    try:
+        chapters = combine_guide(pages, site_url=site_url)
+        sections = card_sections(pages)
+    except PrintError as error:
+        raise PluginError(f"Print pages: {error}") from None
+    clinic = config.extra.get("clinic") or {}
+    approved = approved_on(_run.lock, lang, CARD_SECTIONS)
+    common: dict[str, Any] = {
+        "config": config,
+        "page": None,
+        "base_url": "../..",
+        "lang": lang,
+        "site_name": config.site_name,
+        "site_url": site_url,
+        "clinic": clinic,
+        "review": review_span(page for page in pages if page.in_guide),
+        "qr_svg": _qr_svg(site_url) if site_url else "",
+        "handouts": bool(config.extra.get("handouts")),
+    }
+    outputs = {
+        GUIDE_PAGE: ("print/guide.html", {"chapters": chapters, "guide_pdf": GUIDE_PDF}, None),
+        CARD_PAGE: (
+            "print/emergency-card.html",
+            {
+                "sections": sections,
+                "approved_on": approved,
+                "approved_on_text": readable_date(datetime.date.fromisoformat(approved)) if approved else "",
+                "card_pdf": CARD_PDF,
+                "card_pdf_a4": CARD_PDF_A4,
+            },
+            CARD_SECTIONS,
+        ),
+    }
+    env = config.theme.get_env()
+    for path, (template, context, require) in outputs.items():
+        html = env.get_template(template).render(**common, **context)
+        findings = check_print_page(html, name=path, lock=_run.lock, number=number, lang=lang, require=require)
+        if findings:
+            raise PluginError(emergency.format_findings(findings))
+        target = Path(config.site_dir) / path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(html, encoding="utf-8")
+
+
+def _qr_svg(url: str) -> str:
+    """Return a QR code of the guide's address as inline SVG, with a text alternative."""
+    code = segno.make(url, error="m")
+    return code.svg_inline(scale=4, border=2, dark="#000", light="#fff", title=f"QR code: {url}")
