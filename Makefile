@@ -69,9 +69,14 @@ test-browser: $(VENV)/.test-deps $(NODE_TOOLS)/node_modules/.installed browser #
 handouts: build browser ## Print the handouts (guide PDF, a PDF per page, emergency card) into site/ and check them
 	$(BIN)/python -m ivig_guide.handouts $(SITE)
 
+# HANDOUTS=true turns on the pages' links to the PDFs, which only a release prints.
 release: ## Strict build, handouts, and the emergency guard over every output: site/ is what gets published
-	$(MAKE) --no-print-directory handouts
-	$(BIN)/python -m ivig_guide.release check $(SITE) --docs docs
+	@if HANDOUTS=true $(MAKE) --no-print-directory handouts SITE=$(SITE) \
+	  && $(BIN)/python -m ivig_guide.release check $(SITE) --docs docs; then \
+	  echo "Release ready in $(SITE)/"; \
+	else \
+	  rm -rf $(SITE); echo "Release failed: $(SITE)/ was removed, nothing to publish." >&2; exit 1; \
+	fi
 
 screenshots: build $(VENV)/.test-deps browser ## PNGs of every page (phone, desktop, print) in screenshots/, with an index.html
 	$(BIN)/python tests/screenshots.py $(SITE) screenshots

@@ -1,8 +1,10 @@
-"""The built site as readers get it: emergency banner, review dates, care team, stable addresses, search."""
+"""The built site as readers get it: emergency banner, review dates, care team, stable addresses.
+
+Search is tested through the real search box in test_search_browser.py.
+"""
 
 from __future__ import annotations
 
-import json
 import re
 from pathlib import Path
 from urllib.parse import urljoin
@@ -10,9 +12,6 @@ from urllib.parse import urljoin
 import pytest
 from conftest import PAGES, ROOT, BuiltSite, article, page_html, url_of
 from guard_support import build_project, copy_project, replace_in, run_make
-from lunr.builder import Builder
-from lunr.index import Index
-from lunr.stop_word_filter import stop_word_filter
 from lxml import html as lhtml
 
 
@@ -130,70 +129,3 @@ def test_failed_make_build_leaves_no_site(tmp_path: Path) -> None:
     assert "[text-changed]" in failed.stderr and "nothing to publish" in failed.stderr
     assert "Traceback" not in failed.stderr
     assert not (project / "site").exists() and not (project / "site.tmp").exists()
-
-
-# --------------------------------------------------------------------------- search
-
-# (what a patient types, the page that must be among the first 3 results)
-LAY_QUERIES = [
-    ("epipen", "anaphylaxis/"),
-    ("epi pen", "anaphylaxis/"),
-    ("allergic reaction", "anaphylaxis/"),
-    ("throat swelling", "anaphylaxis/"),
-    ("stiff neck", "when-to-get-help/"),
-    ("stiff neck and headache", "when-to-get-help/"),
-    ("can I drive home", "your-infusion/"),
-    ("how long does it take", "your-infusion/"),
-    ("injection under the skin", "alternatives/"),
-    ("under the skin", "alternatives/"),
-    ("fever after infusion", "side-effects/"),
-    ("blood clot", "side-effects/"),
-    ("how is it made", "what-is-ivig/"),
-    ("anaphalaxis", "anaphylaxis/"),
-    ("haemolytic anaemia", "side-effects/"),
-]
-
-
-@pytest.fixture(scope="module")
-def search_index(built_site: BuiltSite) -> tuple[Index, dict]:
-    """Return a lunr index built like Material's: its fields, boosts and pipeline (stop words only)."""
-    data = json.loads((built_site.path / "search" / "search_index.json").read_text(encoding="utf-8"))
-    config = data["config"]
-    assert config["pipeline"] == ["stopWordFilter"], "update this test if Material's search pipeline changes"
-    separator = re.compile(config["separator"])
-    docs = []
-    for number, doc in enumerate(data["docs"]):
-        text = lhtml.fromstring(f"<div>{doc['text']}</div>").text_content() if doc["text"] else ""
-        docs.append(
-            {
-                "id": str(number),
-                "title": " ".join(separator.split(doc["title"])),
-                "text": " ".join(separator.split(text)),
-                "tags": " ".join(separator.split(" ".join(doc.get("tags", [])))),
-            }
-        )
-    builder = Builder()
-    builder.pipeline.add(stop_word_filter)  # Material keeps only the stop-word filter: no stemmer, no trimmer
-    builder.search_pipeline.add(stop_word_filter)
-    builder.ref("id")
-    for name in ("title", "text", "tags"):
-        builder.field(name, boost=config["fields"][name]["boost"])
-    for doc in docs:
-        builder.add(doc)
-    index = builder.build()
-    return index, {str(n): doc["location"].split("#")[0] for n, doc in enumerate(data["docs"])}
-
-
-@pytest.mark.parametrize(("query", "page"), LAY_QUERIES)
-def test_lay_words_find_the_right_page(search_index: tuple, query: str, page: str) -> None:
-    """Find the right page in the top 3 for words patients type (terms matched as prefixes, like Material)."""
-    index, locations = search_index
-    stop = {"i", "it", "does", "how", "and", "the", "can", "a", "is", "to", "of"}
-    terms = [term.lower() for term in re.split(r"[\s\-]+", query) if term.lower() not in stop]
-    results = index.search(" ".join(f"{term}*" for term in terms))
-    pages: list[str] = []
-    for result in results:
-        location = locations[result["ref"]]
-        if location not in pages:
-            pages.append(location)
-    assert page in pages[:3], f"{query!r} found {pages[:3]}"

@@ -41,6 +41,8 @@ HEADING_TAGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
 STRUCK_TAGS = frozenset({"del", "s", "strike"})
 #: Inline styles that hide an element.
 HIDING_STYLE = re.compile(r"(display\s*:\s*none|visibility\s*:\s*hidden|content-visibility\s*:\s*hidden)", re.I)
+#: Marks the parts of a print page (the whole guide, the emergency card) by the page they come from.
+PRINT_SOURCE_ATTRIBUTE = "data-pg-print-source"
 #: A block header that the Markdown extension did not recognise stays in the page as text.
 STRAY_BLOCK_HEADER = re.compile(r"^/{3,}\s*([\w-]+)")
 CALL_VERBS = r"call|calls|calling|dial|dials|dialing|dialling|phone|phoning|ring|ringing|text|contact"
@@ -637,6 +639,10 @@ def check_site(site: Path, *, lock: Lock | None, number: str, lang: str, docs: P
         html = html_path.read_text(encoding="utf-8", errors="replace")
         if "<article" not in html and KIND_ATTRIBUTE not in html:
             continue  # redirect stubs, search, 404 without content
+        if PRINT_SOURCE_ATTRIBUTE in html:
+            continue  # print pages hold several pages' sections: ivig_guide.print_pages checks them part by part
+        if html_path.relative_to(site).parts[0] == "embed":
+            continue  # copies of the pages for portals: ivig_guide.embed.check_embeds checks them against the pages
         page = source_for(html_path, site, docs, known)
         source = (docs / page).read_text(encoding="utf-8") if docs and (docs / page).is_file() else None
         page_lang = page_language(html, lang)

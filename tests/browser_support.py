@@ -1,0 +1,118 @@
+"""Helpers for the tests and scripts that drive Chromium over the built guide: modes, axe-core, page checks."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Browser, BrowserContext, Page
+
+ROOT = Path(__file__).resolve().parent.parent
+AXE_JS = ROOT / "tests" / "node" / "node_modules" / "axe-core" / "axe.min.js"
+#: The axe-core rule sets the guide must pass: WCAG 2.2 A and AA, and axe's best practices.
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"]
+
+PHONE = {"width": 390, "height": 844}
+DESKTOP = {"width": 1280, "height": 800}
+#: The ways the tests look at every page: light and dark colour scheme, phone and desktop width.
+MODES = {
+    "light-phone": ("light", PHONE),
+    "light-desktop": ("light", DESKTOP),
+    "dark-phone": ("dark", PHONE),
+    "dark-desktop": ("dark", DESKTOP),
+}
+
+
+@dataclass
+class Tab:
+    """One browser context with one page, and what went wrong while loading the last address."""
+
+    context: BrowserContext
+    page: Page
+    errors: list[str] = field(default_factory=list)
+
+    def open(self, url: str) -> Page:
+        """Load ``url`` (forgetting earlier errors) and return the page once it and its resources loaded."""
+        self.errors.clear()
+        self.page.goto(url, wait_until="load")
+        return self.page
+
+
+def open_tab(browser: Browser, **context_options: object) -> Tab:
+    """Open a context and a page that record console errors, page errors, failed and refused requests."""
+    context = browser.new_context(**context_options)
+    page = context.new_page()
+    tab = Tab(context, page)
+    page.on(
+        "console",
+        lambda message: (
+            message.type == "error" and tab.errors.append(f"console: {message.text} ({message.location.get('url')})")
+        ),
+    )
+    page.on("pageerror", lambda error: tab.errors.append(f"page error: {error}"))
+    page.on("requestfailed", lambda request: tab.errors.append(f"failed: {request.url} ({request.failure})"))
+    page.on(
+        "response",
+        lambda response: response.status >= 400 and tab.errors.append(f"HTTP {response.status}: {response.url}"),
+    )
+    return tab
+
+
+def mode_options(mode: str) -> dict[str, object]:
+    """Return the browser-context options of a mode name from :data:`MODES`."""
+    scheme, viewport = MODES[mode]
+    return {"color_scheme": scheme, "viewport": viewport}
+
+
+def run_axe(page: Page) -> list[dict]:
+    """Run axe-core's WCAG 2.2 A/AA and best-practice rules on the page; return its violations.
+
+    axe is evaluated through the DevTools protocol rather than added as a <script>, so a
+    Content-Security-Policy on the page cannot block it and no CSP needs bypassing.
+    """
+    if not page.evaluate("typeof window.axe === 'object'"):
+        page.evaluate(AXE_JS.read_text(encoding="utf-8") + "\n;undefined")
+    return page.evaluate(
+        """(tags) => axe.run(document, {runOnly: {type: "tag", values: tags}, resultTypes: ["violations"]})
+            .then((result) => result.violations.map((v) => ({
+              id: v.id, impact: v.impact, help: v.help,
+              nodes: v.nodes.map((n) => n.target.join(" ")),
+            })))""",
+        AXE_TAGS,
+    )
+
+
+def describe_violations(violations: list[dict]) -> str:
+    """Return axe violations as lines of rule id, impact, help text and the selectors of the elements."""
+    lines = []
+    for violation in violations:
+        lines.append(f"{violation['id']} ({violation['impact']}): {violation['help']}")
+        lines.extend(f"    {target}" for target in violation["nodes"][:10])
+    return "\n".join(lines)
+
+
+def open_search(page: Page, query: str) -> list[str]:
+    """Open the site's search box as a reader does, search ``query`` and return the result links, best first."""
+    box = page.locator("input.md-search__input")
+    if not box.is_visible():
+        # On a phone the search box is behind the magnifier button in the header.
+        page.locator(".md-header label[for='__search']").click()
+        box.wait_for(state="visible")
+    box.focus()
+    # Material searches on keyup. Putting the whole query in first and then pressing a key makes one
+    # search for the whole query, so the results shown are never those of a part of it.
+    box.fill("")
+    box.press("End")
+    page.locator(".md-search-result__meta", has_text="Type to start searching").wait_for(state="attached")
+    box.fill(query)
+    box.press("End")
+    page.wait_for_function(
+        """() => !/Type to start|Initializing/.test(document.querySelector(".md-search-result__meta").textContent)"""
+    )
+    # Let the dialog's fade-in finish: text caught half-faded would fail a contrast check it passes.
+    page.wait_for_function("() => document.getAnimations().every((animation) => animation.playState !== 'running')")
+    return page.eval_on_selector_all(
+        ".md-search-result__item > a.md-search-result__link", "(links) => links.map((a) => a.href)"
+    )

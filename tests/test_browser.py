@@ -1,0 +1,429 @@
+"""The guide in a real browser, as patients use it: accessibility, keyboard, no JavaScript, phones, zoom, print.
+
+Every page is checked in light and dark mode at phone and desktop width. One Chromium, one context per
+mode (see conftest.py and browser_support.py); run these alone with `make test-browser`.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import pytest
+from browser_support import MODES, Tab, describe_violations, mode_options, open_search, open_tab, run_axe
+from conftest import PAGES, url_of
+
+from ivig_guide.serve import Served
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Browser, Page
+
+pytestmark = pytest.mark.browser
+
+#: Pages with emergency sections, and how many sections of each kind they show.
+EMERGENCY_PAGES = ["anaphylaxis", "when-to-get-help"]
+PREFIXES = {"emergency": "Emergency: ", "urgent": "Urgent: ", "first-aid": "First aid: "}
+
+
+@dataclass(frozen=True)
+class View:
+    """A page loaded once in one mode, shared by the tests that only read it, and what its load logged."""
+
+    page: str
+    mode: str
+    tab: Tab
+    errors: tuple[str, ...]
+
+    @property
+    def p(self) -> Page:
+        """The Playwright page showing it."""
+        return self.tab.page
+
+
+@pytest.fixture(scope="module")
+def tabs(browser: Browser) -> Iterator[dict[str, Tab]]:
+    """One tab per mode (light/dark × phone/desktop), showing the page of the current view."""
+    opened = {mode: open_tab(browser, **mode_options(mode)) for mode in MODES}
+    yield opened
+    for tab in opened.values():
+        tab.context.close()
+
+
+@pytest.fixture(scope="module")
+def fresh_tabs(browser: Browser) -> Iterator[dict[str, Tab]]:
+    """Tabs per mode for the tests that type, press keys or change media, so views stay untouched."""
+    opened: dict[str, Tab] = {}
+
+    class Opener(dict):
+        def __missing__(self, mode: str) -> Tab:
+            opened[mode] = open_tab(browser, **mode_options(mode))
+            return opened[mode]
+
+    yield Opener()
+    for tab in opened.values():
+        tab.context.close()
+
+
+@pytest.fixture(scope="module")
+def no_js(browser: Browser) -> Iterator[Tab]:
+    """A phone-sized tab with JavaScript turned off."""
+    tab = open_tab(browser, java_script_enabled=False, viewport={"width": 390, "height": 844})
+    yield tab
+    tab.context.close()
+
+
+#: Every page in every mode. As a module-scoped fixture parameter, pytest runs all the tests of one
+#: view together, so each page is loaded once per mode for all of them.
+VIEWS = [pytest.param((page, mode), id=f"{page}-{mode}") for page in PAGES for mode in MODES]
+
+
+@pytest.fixture(scope="module", params=VIEWS)
+def view(request: pytest.FixtureRequest, tabs: dict[str, Tab], served_site: Served) -> View:
+    """Load one page in one mode, wait until the network is quiet, and check the colour scheme shown."""
+    page, mode = request.param
+    tab = tabs[mode]
+    tab.open(served_site.url + url_of(page))
+    tab.page.wait_for_load_state("networkidle")
+    scheme = tab.page.evaluate("document.body.getAttribute('data-md-color-scheme')")
+    assert scheme == ("slate" if mode.startswith("dark") else "default"), f"{mode} shows colour scheme {scheme}"
+    return View(page, mode, tab, tuple(tab.errors))
+
+
+def _open(tabs: dict[str, Tab], served: Served, mode: str, page: str) -> Page:
+    return tabs[mode].open(served.url + url_of(page))
+
+
+# --------------------------------------------------------------------------- axe-core
+
+
+def test_axe_finds_no_violations(view: View) -> None:
+    """Pass every axe-core WCAG 2.2 A/AA and best-practice rule."""
+    violations = run_axe(view.p)
+    assert not violations, f"axe on {url_of(view.page) or 'home'} ({view.mode}):\n{describe_violations(violations)}"
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_axe_with_search_results_open(fresh_tabs: dict[str, Tab], served_site: Served, mode: str) -> None:
+    """Pass axe with the search dialog open and showing results (highlights, result text, meta line)."""
+    p = _open(fresh_tabs, served_site, mode, "index")
+    links = open_search(p, "fever infusion")
+    assert links, "the search found nothing"
+    violations = run_axe(p)
+    assert not violations, f"axe with search open ({mode}):\n{describe_violations(violations)}"
+
+
+# --------------------------------------------------------------------------- console and network
+
+
+def test_no_console_errors_or_failed_requests(view: View) -> None:
+    """Load without console errors, script errors, refused (CSP) or failed requests, or HTTP errors."""
+    assert view.errors == ()
+
+
+def test_missing_page_gets_the_guide_404(fresh_tabs: dict[str, Tab], served_site: Served) -> None:
+    """Answer a wrong address with the guide's own 404 page, which still offers the emergency link."""
+    tab = fresh_tabs["light-desktop"]
+    response = tab.page.goto(served_site.url + "no-such-page/")
+    assert response is not None and response.status == 404
+    assert tab.page.locator(".pg-announce a").is_visible()
+    assert [error for error in tab.errors if "no-such-page" not in error] == []
+
+
+# --------------------------------------------------------------------------- keyboard
+
+FOCUSABLE = (
+    "a[href], button, input:not([type=hidden]), select, textarea, summary, label[tabindex], "
+    "[tabindex]:not([tabindex='-1'])"
+)
+
+#: One Tab stop: how the focused element looks focused and unfocused. Focus is drawn by outline or
+#: box-shadow; Material hides its radio toggles and draws their focus on the label that follows them.
+FOCUS_STEP_JS = """() => {
+  const element = document.activeElement;
+  if (!element || element === document.body) return null;
+  if (element.dataset.pgTabStop) return { again: true };
+  element.dataset.pgTabStop = "1";
+  const box = element.getBoundingClientRect();
+  let shown = element;
+  if (box.width < 2 && box.height < 2) {
+    for (let next = element.nextElementSibling; next; next = next.nextElementSibling) {
+      if (next.matches("label") && next.checkVisibility()) { shown = next; break; }
+    }
+  }
+  const look = () => {
+    const style = getComputedStyle(shown);
+    const outline = style.outlineStyle !== "none" && parseFloat(style.outlineWidth) > 0;
+    return { outline: outline ? `${style.outlineStyle} ${style.outlineWidth} ${style.outlineColor}` : "none",
+             shadow: style.boxShadow, background: style.backgroundColor };
+  };
+  const rect = shown.getBoundingClientRect();
+  const focused = look();
+  element.blur();
+  const unfocused = look();
+  element.focus({ preventScroll: true });
+  return {
+    name: `${shown.tagName.toLowerCase()}.${[...shown.classList].join(".")} "${shown.textContent.trim().slice(0, 40)}"`,
+    visible: rect.width > 0 && rect.height > 0 && rect.bottom > 0 && rect.right > 0
+      && rect.top < innerHeight && rect.left < innerWidth && shown.checkVisibility({ visibilityProperty: true }),
+    focused, unfocused,
+  };
+}"""
+
+
+@pytest.mark.parametrize("mode", ["light-phone", "dark-desktop"])
+@pytest.mark.parametrize("page", PAGES)
+def test_focus_is_always_visible(fresh_tabs: dict[str, Tab], served_site: Served, page: str, mode: str) -> None:
+    """Show a focus indicator, on screen, on every element Tab reaches: an outline or shadow it lacks unfocused."""
+    p = _open(fresh_tabs, served_site, mode, page)
+    stops, problems = 0, []
+    for _ in range(p.locator(FOCUSABLE).count() + 5):
+        p.keyboard.press("Tab")
+        step = p.evaluate(FOCUS_STEP_JS)
+        if step is None or step.get("again"):
+            break  # left the page or wrapped round to the start
+        stops += 1
+        focused, unfocused = step["focused"], step["unfocused"]
+        drawn = [key for key in ("outline", "shadow") if focused[key] != "none" and focused[key] != unfocused[key]]
+        if not step["visible"]:
+            problems.append(f"{step['name']}: focused but not on screen")
+        elif not drawn:
+            problems.append(f"{step['name']}: no focus indicator (focused {focused}, unfocused {unfocused})")
+    assert stops >= 3, f"Tab reached only {stops} elements"
+    assert problems == [], "\n".join(problems)
+
+
+@pytest.mark.parametrize("mode", ["light-phone", "light-desktop"])
+@pytest.mark.parametrize("page", ["index", "anaphylaxis", "when-to-get-help"])
+def test_skip_link_moves_to_the_content(fresh_tabs: dict[str, Tab], served_site: Served, page: str, mode: str) -> None:
+    """Focus 'Skip to content' on the first Tab; Enter scrolls to the page heading and Tab goes on from there."""
+    p = _open(fresh_tabs, served_site, mode, page)
+    p.keyboard.press("Tab")
+    skip = p.evaluate("[document.activeElement.textContent.trim(), document.activeElement.getAttribute('href')]")
+    assert skip[0] == "Skip to content"
+    p.keyboard.press("Enter")
+    heading = p.locator("article h1")
+    assert p.evaluate("location.hash") == skip[1] == f"#{heading.get_attribute('id')}"
+    box = heading.bounding_box()
+    assert box is not None and 0 <= box["y"] < p.viewport_size["height"] / 2, f"the heading is not in view: {box}"
+    p.keyboard.press("Tab")
+    assert p.evaluate("!!document.activeElement.closest('article')"), "Tab after the skip link left the content"
+
+
+# --------------------------------------------------------------------------- target size (WCAG 2.5.8)
+
+#: Every visible target smaller than 24×24 CSS px that is neither inline in text nor spaced out:
+#: WCAG 2.5.8's spacing exception is checked as written (a 24 px circle on the centre of each undersized
+#: target's box may not intersect another target or another undersized target's circle).
+TARGETS_JS = """(selector) => {
+  const all = [...document.querySelectorAll(selector)].filter((el) => {
+    const style = getComputedStyle(el);
+    const rect = el.getBoundingClientRect();
+    return rect.width > 0 && rect.height > 0 && rect.right > 0 && rect.left < innerWidth
+      && el.checkVisibility({ opacityProperty: true, visibilityProperty: true })
+      && style.pointerEvents !== "none" && !el.closest("[aria-hidden=true]");
+  });
+  const inline = (el) => {
+    if (getComputedStyle(el).display !== "inline") return false;
+    const block = el.parentElement.closest("p, li, dd, dt, td, th, figcaption, blockquote");
+    return !!block && block.textContent.trim().length > el.textContent.trim().length;
+  };
+  const boxes = all.map((el) => ({ el, r: el.getBoundingClientRect() }));
+  const small = boxes.filter(({ el, r }) => (r.width < 24 || r.height < 24) && !inline(el));
+  const centre = (r) => [r.left + r.width / 2, r.top + r.height / 2];
+  const distanceToRect = ([x, y], r) =>
+    Math.hypot(Math.max(r.left - x, 0, x - r.right), Math.max(r.top - y, 0, y - r.bottom));
+  const name = (el) =>
+    `${el.tagName.toLowerCase()}.${[...el.classList].join(".")} "${el.textContent.trim().slice(0, 30)}"`;
+  const problems = [];
+  for (const a of small) {
+    const c = centre(a.r);
+    for (const b of boxes) {
+      if (b.el === a.el || a.el.contains(b.el) || b.el.contains(a.el)) continue;
+      const bSmall = small.includes(b);
+      const hitsTarget = distanceToRect(c, b.r) < 12;
+      const hitsCircle = bSmall && Math.hypot(c[0] - centre(b.r)[0], c[1] - centre(b.r)[1]) < 24;
+      if (hitsTarget || hitsCircle) {
+        const size = `${Math.round(a.r.width)}×${Math.round(a.r.height)} px`;
+        problems.push(`${name(a.el)} ${size} is too close to ${name(b.el)}`);
+        break;
+      }
+    }
+  }
+  return problems;
+}"""
+
+
+def test_targets_are_big_enough(view: View) -> None:
+    """Make every control at least 24×24 px or spaced out enough (WCAG 2.5.8); links inside text are exempt."""
+    problems = view.p.evaluate(TARGETS_JS, FOCUSABLE + ", label[for]")
+    assert problems == [], "\n".join(problems)
+
+
+# --------------------------------------------------------------------------- structure and text size
+
+
+def test_headings_form_a_clean_outline(view: View) -> None:
+    """Have exactly one h1, first, and never skip a level going down (h2 → h4)."""
+    levels = view.p.evaluate(
+        """() => [...document.querySelectorAll("h1, h2, h3, h4, h5, h6, [role=heading]")]
+             .filter((h) => h.getClientRects().length && !h.closest("[aria-hidden=true]"))
+             .map((h) => [Number(h.getAttribute("aria-level") || h.tagName[1]), h.textContent.trim()])"""
+    )
+    assert levels and levels[0][0] == 1, f"the first heading is not an h1: {levels[:1]}"
+    assert [text for level, text in levels if level == 1] == [levels[0][1]], f"more than one h1: {levels}"
+    skips = [(a, b) for a, b in zip(levels, levels[1:], strict=False) if b[0] > a[0] + 1]
+    assert skips == [], f"skipped heading levels: {skips}"
+
+
+def test_emergency_headings_are_announced_with_their_prefix(view: View) -> None:
+    """Give each emergency section a real heading whose accessible name starts with its kind."""
+    p = view.p
+    sections = p.locator("section[data-pg-safety]")
+    assert (sections.count() >= 1) == (view.page in EMERGENCY_PAGES)
+    for index in range(sections.count()):
+        section = sections.nth(index)
+        kind = section.get_attribute("data-pg-safety")
+        heading = section.get_by_role("heading", name=re.compile("^" + re.escape(PREFIXES[kind])))
+        assert heading.count() == 1, f"the {kind} section has no heading named '{PREFIXES[kind]}…'"
+        assert heading.evaluate("(h) => /^H[23]$/.test(h.tagName)"), "the section heading must be an h2 or h3"
+        assert heading.is_visible()
+        # The section itself is a region named by that heading.
+        assert p.get_by_role("region", name=heading.text_content().strip()).count() >= 1
+
+
+def test_emergency_text_is_at_least_body_size(view: View) -> None:
+    """Show emergency and callout text no smaller than the page's body text (Material shrinks admonitions)."""
+    sizes = view.p.evaluate(
+        """() => {
+          const body = parseFloat(getComputedStyle(document.querySelector("article")).fontSize);
+          const texts = [...document.querySelectorAll(
+              "section[data-pg-safety] :is(p, li), article :is(.admonition, details) :is(p, li)")]
+            .map((el) => [parseFloat(getComputedStyle(el).fontSize), el.textContent.trim().slice(0, 40)]);
+          return { body, texts };
+        }"""
+    )
+    small = [text for size, text in sizes["texts"] if size < sizes["body"]]
+    assert small == [], f"smaller than body text ({sizes['body']} px): {small}"
+
+
+# --------------------------------------------------------------------------- without JavaScript
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_readable_without_javascript(no_js: Tab, served_site: Served, page: str) -> None:
+    """Show every page's heading and text with JavaScript off."""
+    p = no_js.open(served_site.url + url_of(page))
+    assert p.locator("article h1").is_visible()
+    paragraphs = p.locator("article p:not([hidden] p)")
+    hidden = [
+        paragraphs.nth(i).text_content()[:40] for i in range(paragraphs.count()) if not paragraphs.nth(i).is_visible()
+    ]
+    assert paragraphs.count() and hidden == [], f"hidden without JavaScript: {hidden}"
+
+
+@pytest.mark.parametrize("page", EMERGENCY_PAGES)
+def test_emergency_content_works_without_javascript(no_js: Tab, served_site: Served, page: str) -> None:
+    """Show the callouts, the 4 first-aid steps and a working tel:911 link with JavaScript off."""
+    p = no_js.open(served_site.url + url_of(page))
+    sections = p.locator("section[data-pg-safety]")
+    assert sections.count() >= 1
+    for index in range(sections.count()):
+        section = sections.nth(index)
+        assert section.is_visible() and section.locator("h2, h3").is_visible()
+        for item in section.locator("li").all():
+            assert item.is_visible(), f"hidden without JavaScript: {item.text_content()}"
+    for steps in p.locator("section[data-pg-safety=first-aid] ol").all():
+        assert steps.locator(":scope > li").count() == 4
+    calls = p.locator("section[data-pg-safety=emergency] a[href^='tel:']")
+    assert calls.count() >= 1
+    for link in calls.all():
+        assert link.get_attribute("href") == "tel:911" and link.is_visible()
+        # A real link: it is focusable, and the browser would hand tel:911 to the phone app.
+        link.focus()
+        assert link.evaluate("(a) => a === document.activeElement && a.protocol === 'tel:' && a.pathname === '911'")
+
+
+# --------------------------------------------------------------------------- phones and zoom
+
+OVERFLOW_JS = """() => {
+  const root = document.documentElement;
+  const clipped = [];
+  for (const el of document.querySelectorAll("body *")) {
+    const style = getComputedStyle(el);
+    if (!["hidden", "clip"].includes(style.overflowX)) continue;
+    if (el.closest(".pg-visually-hidden, .md-visually-hidden")) continue;
+    if (!el.checkVisibility({ opacityProperty: true, visibilityProperty: true }) || el.clientWidth <= 1) continue;
+    const text = [...el.childNodes].some((n) => n.nodeType === 3 && n.textContent.trim());
+    if (el.scrollWidth > el.clientWidth + 1 && (text || el.querySelector("p, li, h1, h2, h3, a, span"))) {
+      const name = `${el.tagName.toLowerCase()}.${[...el.classList].join(".")}`;
+      clipped.push(`${name} "${el.textContent.trim().slice(0, 40)}": ${el.scrollWidth} > ${el.clientWidth} px`);
+    }
+  }
+  return { scroll: root.scrollWidth, width: root.clientWidth, clipped };
+}"""
+
+
+@pytest.fixture(scope="module")
+def narrow(browser) -> Iterator[Tab]:
+    """The narrowest phone the guide supports: 320 CSS px wide."""
+    tab = open_tab(browser, viewport={"width": 320, "height": 640})
+    yield tab
+    tab.context.close()
+
+
+@pytest.fixture(scope="module")
+def zoomed(browser) -> Iterator[Tab]:
+    """A 1280×800 window at 200% zoom: 640×400 CSS px at a device pixel ratio of 2."""
+    tab = open_tab(browser, viewport={"width": 640, "height": 400}, device_scale_factor=2)
+    yield tab
+    tab.context.close()
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_no_sideways_scrolling_at_320_px(narrow: Tab, served_site: Served, page: str) -> None:
+    """Fit every page into a 320 px wide screen without scrolling sideways or cutting text off."""
+    p = narrow.open(served_site.url + url_of(page))
+    result = p.evaluate(OVERFLOW_JS)
+    assert result["scroll"] <= result["width"], f"page is {result['scroll']} px wide in a {result['width']} px screen"
+    assert result["clipped"] == []
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_nothing_cut_off_at_200_percent_zoom(zoomed: Tab, served_site: Served, page: str) -> None:
+    """Keep every page whole at 200% zoom: no sideways scrolling, no text clipped by its box."""
+    p = zoomed.open(served_site.url + url_of(page))
+    result = p.evaluate(OVERFLOW_JS)
+    assert result["scroll"] <= result["width"], f"page is {result['scroll']} px wide in a {result['width']} px window"
+    assert result["clipped"] == []
+
+
+# --------------------------------------------------------------------------- print
+
+CHROME = {
+    "header": ".md-header",
+    "emergency banner": ".md-banner",
+    "navigation": ".md-sidebar--primary",
+    "table of contents": ".md-sidebar--secondary",
+    "footer": ".md-footer",
+    "search": ".md-search",
+}
+
+
+@pytest.mark.parametrize("page", EMERGENCY_PAGES)
+def test_print_shows_emergency_steps_and_no_site_chrome(
+    fresh_tabs: dict[str, Tab], served_site: Served, page: str
+) -> None:
+    """Print the emergency sections and their steps, and none of the header, banner, menus, footer or search."""
+    p = _open(fresh_tabs, served_site, "light-desktop", page)
+    p.emulate_media(media="print")
+    try:
+        sections = p.locator("section[data-pg-safety]")
+        assert sections.count() >= 1 and all(section.is_visible() for section in sections.all())
+        steps = p.locator("section[data-pg-safety=first-aid] ol > li")
+        assert all(step.is_visible() for step in steps.all())
+        shown = [name for name, selector in CHROME.items() if any(el.is_visible() for el in p.locator(selector).all())]
+        assert shown == [], f"printed with the page: {shown}"
+    finally:
+        p.emulate_media(media="screen")
