@@ -1,0 +1,60 @@
+"""The guide's stylesheets reach pages as one minified file that keeps every rule."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from conftest import ROOT, BuiltSite, page_html
+
+from ivig_guide.assets import BUNDLE, STYLESHEETS, AssetError, bundle_css, minify_css
+
+SOURCES = ROOT / "overrides" / "assets" / "stylesheets"
+
+
+def test_comments_and_spacing_go_but_strings_stay():
+    css = """/* a comment */
+    a[href^="http"]::after {
+        content: " (" attr(href) ") /* not a comment */";
+    }
+    @media (max-width: 20em) and (min-width: 10em) {
+        .x > .y ,  .z :is(p) { margin : 0 auto ; }
+    }
+    """
+    assert minify_css(css) == (
+        'a[href^="http"]::after{content:" (" attr(href) ") /* not a comment */"}'
+        "@media (max-width:20em) and (min-width:10em){.x>.y,.z :is(p){margin :0 auto}}"
+    )
+
+
+@pytest.mark.parametrize(
+    ("css", "message"),
+    [("a { color: red }\n/* open", r"x\.css:2: a comment opened"), ('a { content: "open }', r"x\.css:1: a quoted")],
+)
+def test_unclosed_comment_or_string_is_named(css, message):
+    with pytest.raises(AssetError, match=message):
+        minify_css(css, name="x.css")
+
+
+def _rules(css: str) -> list[str]:
+    """The declarations of a stylesheet, spacing removed: what a browser would read."""
+    flat = re.sub(r"/\*.*?\*/", "", css, flags=re.S)
+    found = re.findall(r"(?<=[{;])\s*([-\w]+)\s*:\s*([^{};]+)", flat)
+    return sorted(name + ":" + re.sub(r"\s+", "", value) for name, value in found)
+
+
+def test_built_bundle_keeps_every_declaration_in_cascade_order(built_site: BuiltSite):
+    bundle = (built_site.path / BUNDLE).read_text(encoding="utf-8")
+    sources = {name: (SOURCES / name).read_text(encoding="utf-8") for name in STYLESHEETS}
+    assert bundle == bundle_css(sources)
+    assert _rules(bundle) == _rules("\n".join(sources.values()))
+    positions = [bundle.index(f"/* {name} */") for name in STYLESHEETS]
+    assert positions == sorted(positions)
+    assert len(bundle) < 0.75 * sum(len(text) for text in sources.values())
+
+
+def test_pages_link_the_bundle_once_and_not_the_sources(built_site: BuiltSite):
+    html = page_html(built_site, "anaphylaxis/")
+    assert html.count("guide.bundle.css") == 1
+    for name in STYLESHEETS:
+        assert f"stylesheets/{name}" not in html
