@@ -13,7 +13,6 @@ embedding page shows the snippet for the address the guide is published at).
 from __future__ import annotations
 
 import logging
-import os
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
@@ -60,12 +59,10 @@ def on_pre_build(config: MkDocsConfig) -> None:
     if not config.site_url:
         raise PluginError("mkdocs.yml: site_url must be set: embed fragments and the embedding page need it.")
     number = str(config.extra.get("emergency_number", ""))
-    lock = None
-    if os.environ.get("EMERGENCY_GUARD") != "approve":
-        try:
-            lock = emergency.read_lock(LOCK_PATH)
-        except LockError as error:
-            raise PluginError(f"Embed pages: {error}") from None
+    try:
+        lock = emergency.build_lock(LOCK_PATH)
+    except LockError as error:
+        raise PluginError(f"Embed pages: {error}") from None
     _run = EmbedRun(lock, number, config.theme.get("language", "en"))
 
 

@@ -14,7 +14,6 @@ the structural rules still apply.
 from __future__ import annotations
 
 import logging
-import os
 import time
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -68,14 +67,12 @@ def on_pre_build(config: MkDocsConfig) -> None:
     """Load and validate the lock; start this build's record."""
     global _run
     number = _number(config)
-    approving = os.environ.get("EMERGENCY_GUARD") == "approve"
-    lock = None
-    if not approving:
-        try:
-            lock = emergency.read_lock(LOCK_PATH)
+    try:
+        lock = emergency.build_lock(LOCK_PATH)
+        if lock is not None:
             emergency.require_number(lock, number)
-        except LockError as error:
-            raise PluginError(f"Emergency guard: {error}") from None
+    except LockError as error:
+        raise PluginError(f"Emergency guard: {error}") from None
     _run = GuardRun(lock, number, config.theme.get("language", "en"))
 
 

@@ -11,7 +11,6 @@ Neither page is in the navigation, the search index or the sitemap: they are out
 from __future__ import annotations
 
 import datetime
-import os
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -64,12 +63,10 @@ _run: PrintRun | None = None
 def on_pre_build(config: MkDocsConfig) -> None:
     """Start this build's record; read the lock unless new wording is being approved."""
     global _run
-    lock = None
-    if os.environ.get("EMERGENCY_GUARD") != "approve":
-        try:
-            lock = emergency.read_lock(LOCK_PATH)
-        except LockError as error:
-            raise PluginError(f"Print pages: {error}") from None
+    try:
+        lock = emergency.build_lock(LOCK_PATH)
+    except LockError as error:
+        raise PluginError(f"Print pages: {error}") from None
     _run = PrintRun(lock)
 
 
