@@ -17,6 +17,7 @@ from urllib.parse import unquote, urljoin, urlsplit
 
 import lxml.html
 
+from ivig_guide.embed import check_embeds
 from ivig_guide.emergency import (
     Finding,
     check_site,
@@ -53,14 +54,9 @@ def check_release(site: Path, *, lock: Lock, number: str, lang: str, docs: Path 
         problems.append(f"Handouts missing (run `make handouts`): {', '.join(missing)}")
     else:
         problems += check_all(site / HANDOUTS_DIR, jobs, lock=lock, lang=lang, number=number)
-    try:
-        from ivig_guide.embed import check_embeds
-    except ImportError:
-        notes.append("Embed pages not checked: ivig_guide.embed has no check_embeds.")
-    else:
-        embed_findings = check_embeds(site, lock=lock, number=number)
-        if embed_findings:
-            problems.append(format_findings(embed_findings).rstrip())
+    embed_findings = check_embeds(site, lock=lock, number=number)
+    if embed_findings:
+        problems.append(format_findings(embed_findings).rstrip())
     problems += dead_handout_links(site)
     return problems, notes
 
@@ -108,7 +104,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if problems:
         print("Release check failed, do not publish:\n\n" + "\n\n".join(problems), file=sys.stderr)
         return 1
-    print(f"Release check: the pages, print pages, handouts and handout links of {args.site} are intact.")
+    print(f"Release check: the pages, embeds, print pages, handouts and handout links of {args.site} are intact.")
     return 0
 
 
