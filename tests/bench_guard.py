@@ -99,6 +99,8 @@ def generated_site(root: Path, pages: int, sections: int) -> Path:
     config = (project / "mkdocs.yml").read_text(encoding="utf-8")
     config = config[: config.index("\nnav:")] + "\n"
     config = re.sub(r"  - redirects:\n(      .*\n)+", "", config)
+    # Generated pages are not the guide: they have no emergency card to print.
+    config = config.replace("  - hooks/print_pages.py\n", "")
     (project / "mkdocs.yml").write_text(config, encoding="utf-8")
     site = project / "approve-site"
     subprocess.run(
