@@ -510,47 +510,38 @@ def check_embeds(site_dir: Path, *, lock: Lock, number: str, docs: Path | None =
         html = html_path.read_text(encoding="utf-8", errors="replace")
         return sections_of(html), emergency.page_language(html, lock.source_language)
 
+    outputs: list[tuple[str, str, str, str, Path]] = []  # (kind, page, main page URL, where, file)
     embed_root = site / EMBED_DIR
     for html_path in sorted(embed_root.rglob("index.html")) if embed_root.is_dir() else []:
         if html_path.is_relative_to(site / FRAGMENT_DIR):
             continue
         rel = html_path.relative_to(embed_root).as_posix()
-        page_url = rel[: -len("index.html")]
         page = emergency.source_for(html_path, embed_root, docs, known)
-        html = html_path.read_text(encoding="utf-8", errors="replace")
-        main_sections, _ = main_of(page_url)
-        lang = emergency.page_language(html, lock.source_language)
-        findings += check_variant(
-            html,
-            page=page,
-            where=f"{EMBED_DIR}/{rel}",
-            main_sections=main_sections,
-            lock=lock,
-            number=number,
-            lang=lang,
-            source=source_of(page),
-        )
-        checked.add(("embed", page))
+        outputs.append(("embed", page, rel[: -len("index.html")], f"{EMBED_DIR}/{rel}", html_path))
     fragment_root = site / FRAGMENT_DIR
     for html_path in sorted(fragment_root.rglob("*.html")) if fragment_root.is_dir() else []:
         rel = html_path.relative_to(site).as_posix()
         page = page_of_fragment(rel)
-        page_url = url_of_page(page)
+        outputs.append(("fragment", page, url_of_page(page), rel, html_path))
+    for kind, page, page_url, where, html_path in outputs:
         html = html_path.read_text(encoding="utf-8", errors="replace")
         main_sections, main_lang = main_of(page_url)
-        wrapper_lang = lxml.html.fragment_fromstring(html, create_parent="div").find("div")
-        lang = (wrapper_lang.get("lang") if wrapper_lang is not None else None) or main_lang or lock.source_language
+        if kind == "embed":
+            lang = emergency.page_language(html, lock.source_language)
+        else:
+            wrapper = lxml.html.fragment_fromstring(html, create_parent="div").find("div")
+            lang = (wrapper.get("lang") if wrapper is not None else None) or main_lang or lock.source_language
         findings += check_variant(
             html,
             page=page,
-            where=rel,
+            where=where,
             main_sections=main_sections,
             lock=lock,
             number=number,
             lang=lang,
             source=source_of(page),
         )
-        checked.add(("fragment", page))
+        checked.add((kind, page))
     # Approved sections whose page is in this folder (a page that is missing altogether is the guard's finding).
     built = {
         (emergency.page_language(path.read_text(encoding="utf-8", errors="replace"), lock.source_language), url)
