@@ -31,8 +31,8 @@ from ivig_guide.lock import Lock, LockError
 from ivig_guide.print_pages import CARD_PAGE, CARD_SECTIONS, GUIDE_PAGE, HANDOUTS_DIR, check_print_page
 
 
-def check_release(site: Path, *, lock: Lock, number: str, lang: str, docs: Path | None) -> tuple[list[str], list[str]]:
-    """Return (problems, notes) for a release folder; no problems means it may be published."""
+def check_release(site: Path, *, lock: Lock, number: str, lang: str, docs: Path | None) -> list[str]:
+    """Return the problems of a release folder; none means it may be published."""
     from ivig_guide.handouts import HandoutError, check_all, plan
 
     findings: list[Finding] = check_site_against_lock(
@@ -44,11 +44,10 @@ def check_release(site: Path, *, lock: Lock, number: str, lang: str, docs: Path 
             html = path.read_text(encoding="utf-8")
             findings += check_print_page(html, name=page, lock=lock, number=number, lang=lang, require=require)
     problems = [format_findings(findings).rstrip()] if findings else []
-    notes: list[str] = []
     try:
         jobs = plan(site)
     except HandoutError as error:
-        return [*problems, str(error)], notes
+        return [*problems, str(error)]
     missing = [job.pdf for job in jobs if not (site / job.pdf).is_file()]
     if missing:
         problems.append(f"Handouts missing (run `make handouts`): {', '.join(missing)}")
@@ -58,7 +57,7 @@ def check_release(site: Path, *, lock: Lock, number: str, lang: str, docs: Path 
     if embed_findings:
         problems.append(format_findings(embed_findings).rstrip())
     problems += dead_handout_links(site)
-    return problems, notes
+    return problems
 
 
 def dead_handout_links(site: Path) -> list[str]:
@@ -93,14 +92,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         require_number(lock, settings["number"])
         if not args.site.is_dir():
             raise LockError(f"{args.site}: no such folder. Run `make release`.")
-        problems, notes = check_release(
-            args.site, lock=lock, number=settings["number"], lang=settings["lang"], docs=args.docs
-        )
+        problems = check_release(args.site, lock=lock, number=settings["number"], lang=settings["lang"], docs=args.docs)
     except LockError as error:
         print(f"Error: {error}", file=sys.stderr)
         return 2
-    for note in notes:
-        print(f"Note: {note}")
     if problems:
         print("Release check failed, do not publish:\n\n" + "\n\n".join(problems), file=sys.stderr)
         return 1
