@@ -745,6 +745,17 @@ def read_lock(path: Path) -> Lock:
     return load_lock(text, path=str(path))
 
 
+def configured_lock(config: Path) -> tuple[dict[str, Any], Lock]:
+    """Return the guard's settings from ``config`` (mkdocs.yml) and the lock they name, approved for their number.
+
+    Raises LockError when the settings, the lock or its emergency number are wrong.
+    """
+    settings = read_config(config)
+    lock = read_lock(settings["lock"])
+    require_number(lock, settings["number"])
+    return settings, lock
+
+
 APPROVE_ENV = "EMERGENCY_GUARD"
 
 

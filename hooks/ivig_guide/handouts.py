@@ -28,7 +28,7 @@ from pathlib import Path
 
 import lxml.html
 
-from ivig_guide.emergency import format_findings, read_config, read_lock, require_number
+from ivig_guide.emergency import configured_lock, format_findings
 from ivig_guide.lock import Lock, LockEntry, LockError
 from ivig_guide.pdf_check import check_pdf_text, pdf_text
 from ivig_guide.print_pages import (
@@ -170,9 +170,7 @@ def pdf_entries(job: Job, *, lock: Lock, lang: str) -> list[LockEntry]:
 
 def make_handouts(site: Path, *, config: Path = Path("mkdocs.yml")) -> dict[str, float]:
     """Print, check and publish every handout of ``site``; return the seconds each PDF took."""
-    settings = read_config(config)
-    lock = read_lock(settings["lock"])
-    require_number(lock, settings["number"])
+    settings, lock = configured_lock(config)
     jobs = plan(site)
     final = site / HANDOUTS_DIR
     out = site / f"{HANDOUTS_DIR}.tmp"

@@ -22,10 +22,8 @@ from ivig_guide.emergency import (
     Finding,
     check_site,
     check_site_against_lock,
+    configured_lock,
     format_findings,
-    read_config,
-    read_lock,
-    require_number,
 )
 from ivig_guide.lock import Lock, LockError
 from ivig_guide.print_pages import CARD_PAGE, CARD_SECTIONS, GUIDE_PAGE, HANDOUTS_DIR, check_print_page
@@ -87,9 +85,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--config", type=Path, default=Path("mkdocs.yml"))
     args = parser.parse_args(argv)
     try:
-        settings = read_config(args.config)
-        lock = read_lock(settings["lock"])
-        require_number(lock, settings["number"])
+        settings, lock = configured_lock(args.config)
         if not args.site.is_dir():
             raise LockError(f"{args.site}: no such folder. Run `make release`.")
         problems = check_release(args.site, lock=lock, number=settings["number"], lang=settings["lang"], docs=args.docs)
