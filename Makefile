@@ -13,7 +13,7 @@ export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
 NODE_TOOLS := tests/node
 
-.PHONY: help build serve test test-fast test-browser browser handouts release screenshots \
+.PHONY: help build serve test test-fast test-browser browser test-fonts handouts release screenshots \
 	check-emergency approve-emergency bench lint clean distclean
 
 help: ## List targets
@@ -46,6 +46,9 @@ $(NODE_TOOLS)/node_modules/.installed: $(NODE_TOOLS)/package.json $(NODE_TOOLS)/
 browser: $(VENV)/.handout-deps ## Find Chromium (CHROMIUM, /usr/bin/chromium, or apt-get install chromium as root)
 	@$(BIN)/python -m ivig_guide.browser >/dev/null
 
+test-fonts: $(VENV)/.handout-deps ## Chromium, and the fonts the browser tests look with (unpacked into .venv/test-fonts/)
+	@$(BIN)/python -m ivig_guide.browser --fonts >/dev/null
+
 build: $(VENV)/.build-deps ## Build site/ strictly; any warning or emergency-guard finding fails it, leaving no site/
 	@rm -rf $(SITE).tmp
 	@if $(BIN)/mkdocs build --strict --site-dir $(SITE).tmp; then \
@@ -57,13 +60,13 @@ build: $(VENV)/.build-deps ## Build site/ strictly; any warning or emergency-gua
 serve: $(VENV)/.build-deps ## Live preview on http://127.0.0.1:8000
 	$(BIN)/mkdocs serve --dev-addr 127.0.0.1:8000
 
-test: $(VENV)/.test-deps $(NODE_TOOLS)/node_modules/.installed browser ## Run the whole test suite, browser tests included (what CI runs)
+test: $(VENV)/.test-deps $(NODE_TOOLS)/node_modules/.installed test-fonts ## Run the whole test suite, browser tests included (what CI runs)
 	$(BIN)/pytest
 
 test-fast: $(VENV)/.test-deps ## Run the tests that need no browser and build the site at most once
 	$(BIN)/pytest -m "not slow and not browser"
 
-test-browser: $(VENV)/.test-deps $(NODE_TOOLS)/node_modules/.installed browser ## Run only the browser tests
+test-browser: $(VENV)/.test-deps $(NODE_TOOLS)/node_modules/.installed test-fonts ## Run only the browser tests
 	$(BIN)/pytest -m browser
 
 handouts: build browser ## Print the handouts (guide PDF, a PDF per page, emergency card) into site/ and check them

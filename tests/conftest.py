@@ -43,11 +43,19 @@ class BuiltSite:
         return f"http://127.0.0.1:{self.port}/"
 
 
-def build_site(destination: Path, *, port: int, extra_env: dict[str, str] | None = None) -> BuiltSite:
-    """Build this checkout strictly into ``destination`` with site_url set to the loopback ``port``."""
+def build_site(
+    destination: Path, *, port: int, extra_env: dict[str, str] | None = None, settings: str | None = None
+) -> BuiltSite:
+    """Build this checkout strictly into ``destination`` with site_url set to the loopback ``port``.
+
+    ``settings`` is YAML laid over mkdocs.yml for this build only (``INHERIT``, read from standard input),
+    such as another ``site_name``.
+    """
+    config = ["--config-file", "-"] if settings is not None else []
     ran = subprocess.run(
-        [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(destination)],
+        [sys.executable, "-m", "mkdocs", "build", "--strict", *config, "--site-dir", str(destination)],
         cwd=ROOT,
+        input=f"INHERIT: mkdocs.yml\n{settings}" if settings is not None else None,
         env={
             **os.environ,
             "NO_MKDOCS_2_WARNING": "1",
@@ -81,10 +89,14 @@ def served_site(built_site: BuiltSite) -> Iterator[Served]:
 
 @pytest.fixture(scope="session")
 def browser() -> Iterator[Browser]:
-    """One headless Chromium for the session (found or installed by ivig_guide.browser)."""
-    from ivig_guide.browser import launch
+    """One headless Chromium for the session (found or installed by ivig_guide.browser).
 
-    with launch() as chromium:
+    It sees only the fonts of a fresh machine (DejaVu), whatever this machine has installed, so a test
+    passes or fails the same everywhere. Layout tests look with other fonts too (``font_browser``).
+    """
+    from ivig_guide.browser import DEFAULT_FONTS, launch
+
+    with launch(fonts=DEFAULT_FONTS) as chromium:
         yield chromium
 
 

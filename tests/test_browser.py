@@ -12,10 +12,21 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import pytest
-from browser_support import MODES, Tab, describe_violations, mode_options, open_search, open_tab, run_axe
-from conftest import PAGES, url_of
+from browser_support import (
+    DESKTOP,
+    MODES,
+    PHONE,
+    Tab,
+    describe_violations,
+    mode_options,
+    open_search,
+    open_tab,
+    run_axe,
+)
+from conftest import PAGES, build_site, url_of
 
-from ivig_guide.serve import Served
+from ivig_guide.browser import FONT_SETUPS, start
+from ivig_guide.serve import Served, free_port, serve
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser, Page
@@ -120,6 +131,26 @@ def test_axe_with_search_results_open(fresh_tabs: dict[str, Tab], served_site: S
 def test_no_console_errors_or_failed_requests(view: View) -> None:
     """Load without console errors, script errors, refused (CSP) or failed requests, or HTTP errors."""
     assert view.errors == ()
+
+
+@pytest.mark.parametrize("page", EMERGENCY_PAGES)
+def test_screens_get_no_web_font(browser: Browser, served_site: Served, page: str) -> None:
+    """Send readers' screens no font file (they keep their system fonts); printing loads the guide's print font."""
+    tab = open_tab(browser, viewport=PHONE)
+    fonts: list[str] = []
+    tab.page.on("request", lambda request: request.resource_type == "font" and fonts.append(request.url))
+    try:
+        tab.open(served_site.url + url_of(page)).wait_for_load_state("networkidle")
+        on_screen = list(fonts)
+        tab.page.emulate_media(media="print")
+        printed = tab.page.evaluate(
+            """async () => { await document.fonts.ready;
+                return [...document.fonts].filter((f) => f.status === "loaded").map((f) => f.family); }"""
+        )
+    finally:
+        tab.context.close()
+    assert on_screen == []
+    assert "Atkinson Hyperlegible" in {family.strip('"') for family in printed}
 
 
 def test_missing_page_gets_the_guide_404(fresh_tabs: dict[str, Tab], served_site: Served) -> None:
@@ -365,18 +396,26 @@ OVERFLOW_JS = """() => {
 }"""
 
 
+@pytest.fixture(scope="module", params=sorted(FONT_SETUPS))
+def font_browser(request: pytest.FixtureRequest, browser: Browser) -> Iterator[Browser]:
+    """A Chromium that sees only one font setup: DejaVu (a fresh machine, wide) or Liberation (Arial's widths)."""
+    chromium = start(browser.browser_type, fonts=request.param)
+    yield chromium
+    chromium.close()
+
+
 @pytest.fixture(scope="module")
-def narrow(browser) -> Iterator[Tab]:
+def narrow(font_browser: Browser) -> Iterator[Tab]:
     """The narrowest phone the guide supports: 320 CSS px wide."""
-    tab = open_tab(browser, viewport={"width": 320, "height": 640})
+    tab = open_tab(font_browser, viewport=NARROW)
     yield tab
     tab.context.close()
 
 
 @pytest.fixture(scope="module")
-def zoomed(browser) -> Iterator[Tab]:
+def zoomed(font_browser: Browser) -> Iterator[Tab]:
     """A 1280×800 window at 200% zoom: 640×400 CSS px at a device pixel ratio of 2."""
-    tab = open_tab(browser, viewport={"width": 640, "height": 400}, device_scale_factor=2)
+    tab = open_tab(font_browser, viewport=ZOOMED, device_scale_factor=2)
     yield tab
     tab.context.close()
 
@@ -397,6 +436,84 @@ def test_nothing_cut_off_at_200_percent_zoom(zoomed: Tab, served_site: Served, p
     result = p.evaluate(OVERFLOW_JS)
     assert result["scroll"] <= result["width"], f"page is {result['scroll']} px wide in a {result['width']} px window"
     assert result["clipped"] == []
+
+
+#: A clinic's name for its copy of the guide, as long as the guide allows (60 characters).
+LONG_SITE_NAME = "IVIg patient guide: Riverside Community Immunology Clinic UK"
+NARROW = {"width": 320, "height": 640}
+ZOOMED = {"width": 640, "height": 400}
+HEADER_WINDOWS = {"320px": (NARROW, 1), "phone": (PHONE, 1), "zoom-200": (ZOOMED, 2), "desktop": (DESKTOP, 1)}
+
+#: The header's site name (or, once the reader scrolled past the page's heading, the page title): its
+#: width against the width it needs, its lines, and whether it lies inside the window.
+HEADER_TOPIC_JS = """(which) => {
+  const topic = document.querySelectorAll(".md-header__topic")[which];
+  const text = topic.querySelector(".md-ellipsis");
+  const box = text.getBoundingClientRect();
+  const range = document.createRange();
+  range.selectNodeContents(text);
+  const lines = new Set([...range.getClientRects()].map((r) => Math.round(r.top)));
+  return {
+    text: text.textContent.trim(),
+    needs: text.scrollWidth,
+    has: text.clientWidth,
+    ellipsis: getComputedStyle(text).textOverflow === "ellipsis" && text.scrollWidth > text.clientWidth,
+    lines: lines.size,
+    inside: box.left >= 0 && box.right <= document.documentElement.clientWidth && box.top >= 0,
+    within_header: (() => {
+      const header = document.querySelector(".md-header").getBoundingClientRect();
+      return box.top >= header.top - 0.5 && box.bottom <= header.bottom + 0.5;
+    })(),
+    shown: text.checkVisibility({ opacityProperty: true, visibilityProperty: true }),
+    scroll: document.documentElement.scrollWidth,
+    width: document.documentElement.clientWidth,
+  };
+}"""
+
+
+@pytest.fixture(scope="module")
+def long_name_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
+    """The guide built with a 60-character site name, as a clinic renames it, served on loopback."""
+    built = build_site(
+        tmp_path_factory.mktemp("long-name") / "site", port=free_port(), settings=f'site_name: "{LONG_SITE_NAME}"\n'
+    )
+    with serve(built.path, port=built.port) as served:
+        yield served
+
+
+def _header_topic(page: Page, which: int) -> dict:
+    if which == 1:
+        # Material shows the page title instead of the site name once the page's heading scrolled away.
+        page.mouse.wheel(0, 2000)
+        page.wait_for_selector(".md-header__title--active")
+        page.wait_for_function("() => document.getAnimations().every((a) => a.playState !== 'running')")
+    return page.evaluate(HEADER_TOPIC_JS, which)
+
+
+@pytest.mark.parametrize("window", HEADER_WINDOWS)
+@pytest.mark.parametrize("name", ["configured", "60-characters"])
+@pytest.mark.parametrize("page", ["index", "maintainers/editing-emergency-content"])
+def test_header_name_wraps_instead_of_being_cut_off(
+    font_browser: Browser, served_site: Served, long_name_site: Served, name: str, window: str, page: str
+) -> None:
+    """Show the whole site name (on at most two lines) and page title in the header, with any font and name length."""
+    viewport, scale = HEADER_WINDOWS[window]
+    site = served_site if name == "configured" else long_name_site
+    tab = open_tab(font_browser, viewport=viewport, device_scale_factor=scale)
+    try:
+        p = tab.open(site.url + url_of(page))
+        site_name = _header_topic(p, 0)
+        page_title = _header_topic(p, 1)
+    finally:
+        tab.context.close()
+    expected = LONG_SITE_NAME if name == "60-characters" else site_name["text"]
+    assert site_name["text"] == expected
+    assert site_name["lines"] <= 2, f"{site_name['text']!r} takes {site_name['lines']} lines"
+    for topic in (site_name, page_title):
+        assert topic["shown"] and topic["inside"], f"{topic['text']!r} is not wholly on screen: {topic}"
+        assert not topic["ellipsis"] and topic["needs"] <= topic["has"], f"{topic['text']!r} is cut off: {topic}"
+        assert topic["within_header"], f"{topic['text']!r} spills out of the header: {topic}"
+        assert topic["scroll"] <= topic["width"], f"the page is {topic['scroll']} px wide in {topic['width']} px"
 
 
 # --------------------------------------------------------------------------- print

@@ -17,7 +17,7 @@ from conftest import ROOT, BuiltSite, build_site, page_html
 from guard_support import build_project, copy_project, replace_in
 
 from ivig_guide.emergency import read_lock
-from ivig_guide.pdf_check import check_pdf_text, normalise, pdf_text
+from ivig_guide.pdf_check import check_pdf_fonts, check_pdf_text, normalise, pdf_fonts, pdf_text
 from ivig_guide.print_pages import CARD_PAGE, CARD_PDF, CARD_PDF_A4, CARD_SECTIONS, GUIDE_PAGE, GUIDE_PDF
 from ivig_guide.serve import free_port, serve
 
@@ -26,6 +26,7 @@ if TYPE_CHECKING:
 
 LOCK = read_lock(ROOT / "hooks" / "emergency-lock.yml")
 APPROVED_STEPS = [step for entry in LOCK.entries.values() for steps in entry.section.blocks("steps") for step in steps]
+DOCS_PAGES = sorted((ROOT / "docs").rglob("*.md"))
 LETTER = (612, 792)
 A4 = (595, 842)
 
@@ -78,6 +79,23 @@ SAFE_TEXT = " ".join(["Call 911 if:", *APPROVED_STEPS])
 def test_pdf_check_passes_the_approved_steps() -> None:
     """Accept text that holds every approved step in order and the number."""
     assert check_pdf_text(SAFE_TEXT, pdf="t.pdf", entries=LOCK.entries.values(), number="911") == []
+
+
+@pytest.mark.parametrize(
+    ("fonts", "strangers"),
+    [
+        pytest.param({"AtkinsonHyperlegible-Regular", "AtkinsonHyperlegible-BoldItalic"}, [], id="print-font"),
+        pytest.param({"AtkinsonHyperlegibleMonoExtraLight-Regular"}, [], id="its-mono"),
+        pytest.param({"AtkinsonHyperlegible-Bold", "DejaVuSans"}, ["DejaVuSans"], id="machine-fallback"),
+        pytest.param({"LiberationSans-Bold", "ArialMT"}, ["ArialMT", "LiberationSans-Bold"], id="machine-fonts"),
+    ],
+)
+def test_pdf_font_check_names_the_machine_fonts(fonts: set[str], strangers: list[str]) -> None:
+    """Accept the guide's print fonts only, naming every other font a PDF uses."""
+    findings = check_pdf_fonts(fonts, pdf="t.pdf")
+    assert [f.rule for f in findings] == (["pdf-font"] if strangers else [])
+    for name in strangers:
+        assert name in findings[0].message
 
 
 def test_pdf_check_ignores_line_breaks_and_hyphenation() -> None:
@@ -197,6 +215,25 @@ def test_every_handout_is_printed(released: Released) -> None:
     docs = sorted(p.relative_to(ROOT / "docs").with_suffix(".pdf").as_posix() for p in (ROOT / "docs").rglob("*.md"))
     assert [p for p in pages if p.endswith(".pdf")] == docs
     assert not (site / "handouts.tmp").exists()
+
+
+@pytest.mark.browser
+@pytest.mark.slow
+def test_every_handout_embeds_only_the_print_font(released: Released) -> None:
+    """Embed Atkinson Hyperlegible (and its Mono where code is printed) in every PDF, and no font of the machine."""
+    found = {
+        path.relative_to(released.site.path).as_posix(): pdf_fonts(path)
+        for path in sorted((released.site.path / "handouts").rglob("*.pdf"))
+    }
+    assert len(found) == len(DOCS_PAGES) + 3
+    strangers = {pdf: sorted(fonts) for pdf, fonts in found.items() if check_pdf_fonts(fonts, pdf=pdf)}
+    assert strangers == {}
+    for pdf, fonts in found.items():
+        assert {"AtkinsonHyperlegible-Regular", "AtkinsonHyperlegible-Bold"} <= fonts, pdf
+    with_code = [
+        pdf for pdf, fonts in found.items() if any(name.startswith("AtkinsonHyperlegibleMono") for name in fonts)
+    ]
+    assert with_code, "a page with code should print it in Atkinson Hyperlegible Mono"
 
 
 @pytest.mark.browser

@@ -241,7 +241,7 @@ class Rule:
 #: At-rules whose nested rules are scoped like the top level.
 NESTING_AT_RULES = frozenset({"media", "supports", "layer", "container"})
 #: At-rules that would change the portal's own page: left out of a fragment.
-DROPPED_AT_RULES = frozenset({"charset", "import", "namespace", "page"})
+DROPPED_AT_RULES = frozenset({"charset", "font-face", "import", "namespace", "page"})
 ROOT_SELECTOR = re.compile(r"^(?::root|html|body)(?![\w-])")
 COMMENT = re.compile(r"(\"(?:\\.|[^\"\\])*\"|'(?:\\.|[^'\\])*')|/\*.*?\*/", re.DOTALL)
 REM = re.compile(r"(?<![\w.#-])(\d*\.?\d+)rem\b")

@@ -30,7 +30,7 @@ import lxml.html
 
 from ivig_guide.emergency import configured_lock, format_findings
 from ivig_guide.lock import Lock, LockEntry, LockError
-from ivig_guide.pdf_check import check_pdf_text, pdf_text
+from ivig_guide.pdf_check import check_pdf_fonts, check_pdf_text, pdf_fonts, pdf_text
 from ivig_guide.print_pages import (
     CARD_PAGE,
     CARD_PDF,
@@ -96,6 +96,14 @@ def _meta(path: Path, name: str) -> str:
     return " ".join(found.get("content", "").split()) if found is not None else ""
 
 
+#: Wait for every font the printed page uses, then return the faces that failed to load.
+PRINT_FONT_JS = """async () => {
+  await document.fonts.ready;
+  const failed = [...document.fonts].filter((face) => face.status === "error");
+  return failed.map((face) => `${face.family} ${face.weight} ${face.style}`);
+}"""
+
+
 def print_all(site: Path, jobs: Sequence[Job], out: Path) -> dict[str, float]:
     """Print every job into ``out`` (a folder standing for ``site/handouts``); return seconds per PDF."""
     from ivig_guide.browser import launch
@@ -112,6 +120,12 @@ def print_all(site: Path, jobs: Sequence[Job], out: Path) -> dict[str, float]:
             response = page.goto(served.url + job.url, wait_until="load")
             if response is None or not response.ok:
                 raise HandoutError(f"{job.url or '/'}: the page did not load ({response.status if response else '?'}).")
+            missing = page.evaluate(PRINT_FONT_JS)
+            if missing:
+                raise HandoutError(
+                    f"{job.url or '/'}: the print font did not load ({', '.join(missing)}). "
+                    "Restore overrides/assets/fonts/ and overrides/assets/stylesheets/print-fonts.css from git."
+                )
             page.pdf(
                 path=str(target),
                 format=job.paper,
@@ -153,6 +167,7 @@ def check_all(out: Path, jobs: Sequence[Job], *, lock: Lock, lang: str, number: 
                 )
         entries = pdf_entries(job, lock=lock, lang=lang)
         findings = check_pdf_text(pdf_text(path), pdf=job.pdf, entries=entries, number=number)
+        findings += check_pdf_fonts(pdf_fonts(path), pdf=job.pdf)
         if findings:
             problems.append(format_findings(findings).rstrip())
     return problems

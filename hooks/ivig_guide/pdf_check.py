@@ -19,6 +19,10 @@ from ivig_guide.lock import LockEntry
 #: Characters a PDF's text may add or drop where lines break: spaces, hyphens and dashes.
 _BREAKS = re.compile(r"[\s\u00ad\u2010\u2011\u2012\u2013\u2014-]+")
 _QUOTES = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"'})
+#: The fonts a handout may embed: the guide's print font and its monospace companion (print-fonts.css).
+#: PDF font names carry a subset tag ("ABCDEF+") and a style ("-Bold", or "ExtraLight-Regular" for an instance
+#: of the variable monospace font); a name is the guide's when it starts with the family.
+PRINT_FONTS = ("AtkinsonHyperlegible",)
 FIX = "Print the handouts again from a build that passed (`make handouts`); if this persists, check print.css."
 
 
@@ -32,6 +36,40 @@ def pdf_text(path: Path) -> str:
     from pypdf import PdfReader
 
     return "\n".join(page.extract_text() or "" for page in PdfReader(path).pages)
+
+
+def pdf_fonts(path: Path) -> set[str]:
+    """Return the names of the fonts a PDF's pages use (``/BaseFont``, without the subset tag)."""
+    from pypdf import PdfReader
+
+    names: set[str] = set()
+    for page in PdfReader(path).pages:
+        resources = page.get("/Resources")
+        fonts = resources.get_object().get("/Font") if resources is not None else None
+        for font in (fonts.get_object() if fonts is not None else {}).values():
+            base = str(font.get_object().get("/BaseFont", ""))
+            names.add(base.lstrip("/").split("+", 1)[-1])
+    return names
+
+
+def check_pdf_fonts(fonts: Iterable[str], *, pdf: str) -> list[Finding]:
+    """Return a finding for each font in a PDF that is not one of the guide's print fonts."""
+    strangers = sorted(name for name in fonts if not name.startswith(PRINT_FONTS))
+    if not strangers:
+        return []
+    return [
+        Finding(
+            pdf,
+            None,
+            None,
+            "pdf-font",
+            f"The PDF uses fonts of the machine that printed it ({', '.join(strangers)}), "
+            "not only the guide's print font (Atkinson Hyperlegible and its Mono), "
+            "so its layout depends on that machine.",
+            "Keep print-fonts.css and overrides/assets/fonts/ in the build, and print only characters the print "
+            "font has (see the unicode-range of print-fonts.css); then print the handouts again.",
+        )
+    ]
 
 
 def check_pdf_text(text: str, *, pdf: str, entries: Iterable[LockEntry], number: str) -> list[Finding]:
