@@ -98,8 +98,8 @@ bench: $(VENV)/.test-deps $(NODE_TOOLS)/node_modules/.installed browser ## Bench
 	$(BIN)/python tests/bench_handouts.py
 	$(BIN)/python tests/bench_pages.py
 
-lint: $(VENV)/.test-deps ## Lint and check formatting
-	$(BIN)/ruff check . && $(BIN)/ruff format --check .
+lint: $(VENV)/.test-deps ## Lint, check formatting and check types (mypy --strict on hooks/)
+	$(BIN)/ruff check . && $(BIN)/ruff format --check . && $(BIN)/mypy
 
 clean: ## Remove built output and caches
 	rm -rf $(SITE) $(SITE).tmp $(SITE).approve screenshots .pytest_cache .hypothesis .ruff_cache

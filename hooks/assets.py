@@ -1,6 +1,6 @@
 """MkDocs hook: serve the guide's stylesheets to pages as one minified file.
 
-A thin adapter over :mod:`ivig_guide.assets`: it reads the theme's copies of the guide's
+A thin adapter over :mod:`ivig_guide.css_bundle`: it reads the theme's copies of the guide's
 stylesheets (``overrides/assets/stylesheets/``) and adds ``assets/stylesheets/guide.bundle.css``
 to the build, which ``overrides/main.html`` links.
 """
@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File
 
-from ivig_guide.assets import BUNDLE, STYLESHEETS, AssetError, bundle_css
+from ivig_guide.css_bundle import BUNDLE, STYLESHEETS, AssetError, bundle_css
 
 if TYPE_CHECKING:
     from mkdocs.config.defaults import MkDocsConfig

@@ -21,8 +21,13 @@ import jinja2
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority
 
-from ivig_guide import embed, emergency
-from ivig_guide.lock import Lock, LockError
+from ivig_guide import embed, fragment_css
+from ivig_guide.addresses import EMBED_DIR, embed_url, fragment_path, output_path
+from ivig_guide.errors import GuideError
+from ivig_guide.lock import Lock
+from ivig_guide.rules import format_findings
+from ivig_guide.sections import page_language
+from ivig_guide.settings import guard_lock, settings_of_build
 
 if TYPE_CHECKING:
     from mkdocs.config.defaults import MkDocsConfig
@@ -31,7 +36,6 @@ if TYPE_CHECKING:
     from mkdocs.structure.pages import Page
 
 log = logging.getLogger("mkdocs.plugins.embed_pages")
-LOCK_PATH = Path(__file__).parent / emergency.LOCK_FILE
 TEMPLATE = "embed.html"
 
 
@@ -46,7 +50,7 @@ class EmbedRun:
         self.env: jinja2.Environment | None = None
         self.page_urls: set[str] = set()
         self.contexts: dict[str, dict[str, Any]] = {}
-        self.css: dict[tuple[str, ...], tuple[embed.Rule, ...]] = {}
+        self.css: dict[tuple[str, ...], tuple[fragment_css.Rule, ...]] = {}
         self.written = 0
 
 
@@ -58,12 +62,12 @@ def on_pre_build(config: MkDocsConfig) -> None:
     global _run
     if not config.site_url:
         raise PluginError("mkdocs.yml: site_url must be set: embed fragments and the embedding page need it.")
-    number = str(config.extra.get("emergency_number", ""))
     try:
-        lock = emergency.build_lock(LOCK_PATH)
-    except LockError as error:
+        settings = settings_of_build(config, config.config_file_path)
+        lock = guard_lock(settings)
+    except GuideError as error:
         raise PluginError(f"Embed pages: {error}") from None
-    _run = EmbedRun(lock, number, config.theme.get("language", "en"))
+    _run = EmbedRun(lock, settings.number, settings.lang)
 
 
 def on_files(files: Files, *, config: MkDocsConfig) -> None:
@@ -118,11 +122,11 @@ def on_post_page(output: str, *, page: Page, config: MkDocsConfig) -> str:
         )
     except embed.EmbedError as error:
         raise PluginError(f"Embed pages: {page.file.src_uri}: {error}") from None
-    lang = emergency.page_language(output, _run.lang)
+    lang = page_language(output, _run.lang)
     main_sections = embed.sections_of(output)
     outputs = {
-        embed.output_path(embed.embed_url(page.url)): variant,
-        embed.fragment_path(page.file.src_uri): fragment,
+        output_path(embed_url(page.url)): variant,
+        fragment_path(page.file.src_uri): fragment,
     }
     findings = [
         finding
@@ -139,7 +143,7 @@ def on_post_page(output: str, *, page: Page, config: MkDocsConfig) -> str:
         )
     ]
     if findings:
-        raise PluginError(emergency.format_findings(findings))
+        raise PluginError(format_findings(findings))
     for where, html in outputs.items():
         target = Path(config.site_dir) / where
         target.parent.mkdir(parents=True, exist_ok=True)
@@ -148,7 +152,7 @@ def on_post_page(output: str, *, page: Page, config: MkDocsConfig) -> str:
     return output
 
 
-def _css(variant: str, page_url: str, config: MkDocsConfig) -> tuple[embed.Rule, ...]:
+def _css(variant: str, page_url: str, config: MkDocsConfig) -> tuple[fragment_css.Rule, ...]:
     """Return the scoped rules of the stylesheets an embed page links, read from the built folder."""
     assert _run is not None
     hrefs = embed.stylesheets_of(variant, page_url)
@@ -162,11 +166,11 @@ def _css(variant: str, page_url: str, config: MkDocsConfig) -> tuple[embed.Rule,
                 raise PluginError(
                     f"Embed pages: cannot read the stylesheet {path} for the fragments: {error}"
                 ) from None
-        _run.css[hrefs] = embed.scope_css("\n".join(texts))
+        _run.css[hrefs] = fragment_css.scope_css("\n".join(texts))
     return _run.css[hrefs]
 
 
 def on_post_build(*, config: MkDocsConfig) -> None:
     """Say how many pages got an embed and a fragment."""
     if _run is not None:
-        log.info("Embed pages: %d pages written as embed pages and fragments under %s/", _run.written, embed.EMBED_DIR)
+        log.info("Embed pages: %d pages written as embed pages and fragments under %s/", _run.written, EMBED_DIR)

@@ -1,6 +1,6 @@
 """MkDocs hook: stop the build when an emergency section lost its 911 callout or its numbered steps.
 
-A thin adapter over :mod:`ivig_guide.emergency`. It checks the final HTML of
+A thin adapter over :mod:`ivig_guide.page_check`. It checks the final HTML of
 every page (``on_post_page`` with a low priority, so after every template and
 other hook) and what spans pages at the end (``on_post_build``). Any finding
 raises ``PluginError``: the build exits non-zero, ``make build`` publishes
@@ -15,14 +15,16 @@ from __future__ import annotations
 
 import logging
 import time
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority
 
-from ivig_guide import emergency
-from ivig_guide.lock import Lock, LockError
+from ivig_guide.errors import GuideError
+from ivig_guide.lock import Lock
+from ivig_guide.page_check import PageResult, check_build, check_page, missing_page_finding
+from ivig_guide.rules import format_findings
+from ivig_guide.settings import guard_lock, settings_of_build
 
 if TYPE_CHECKING:
     from mkdocs.config.defaults import MkDocsConfig
@@ -30,7 +32,6 @@ if TYPE_CHECKING:
     from mkdocs.structure.pages import Page
 
 log = logging.getLogger("mkdocs.plugins.emergency_guard")
-LOCK_PATH = Path(__file__).parent / emergency.LOCK_FILE
 
 
 class GuardRun:
@@ -41,39 +42,30 @@ class GuardRun:
         self.lock = lock
         self.number = number
         self.lang = lang
-        self.results: list[emergency.PageResult] = []
+        self.results: list[PageResult] = []
         self.seconds = 0.0
 
 
 _run: GuardRun | None = None
 
 
-def _number(config: MkDocsConfig) -> str:
-    """Return extra.emergency_number, or raise naming the key."""
-    number = str(config.extra.get("emergency_number", ""))
-    if not number.isdigit():
-        raise PluginError(
-            f'mkdocs.yml: extra.emergency_number must be the digits readers dial, like "911"; found {number!r}.'
-        )
-    return number
-
-
 def on_config(config: MkDocsConfig) -> None:
-    """Fail early on a bad emergency number setting."""
-    _number(config)
+    """Fail early on a bad setting (the emergency number among them)."""
+    try:
+        settings_of_build(config, config.config_file_path)
+    except GuideError as error:
+        raise PluginError(f"Emergency guard: {error}") from None
 
 
 def on_pre_build(config: MkDocsConfig) -> None:
     """Load and validate the lock; start this build's record."""
     global _run
-    number = _number(config)
     try:
-        lock = emergency.build_lock(LOCK_PATH)
-        if lock is not None:
-            emergency.require_number(lock, number)
-    except LockError as error:
+        settings = settings_of_build(config, config.config_file_path)
+        lock = guard_lock(settings)
+    except GuideError as error:
         raise PluginError(f"Emergency guard: {error}") from None
-    _run = GuardRun(lock, number, config.theme.get("language", "en"))
+    _run = GuardRun(lock, settings.number, settings.lang)
 
 
 def on_files(files: Files, *, config: MkDocsConfig) -> None:
@@ -81,9 +73,9 @@ def on_files(files: Files, *, config: MkDocsConfig) -> None:
     if _run is None or _run.lock is None:
         return
     built = {file.src_uri for file in files.documentation_pages()}
-    missing = [emergency.missing_page_finding(e) for e in _run.lock.in_language(_run.lang) if e.page not in built]
+    missing = [missing_page_finding(e) for e in _run.lock.in_language(_run.lang) if e.page not in built]
     if missing:
-        raise PluginError(emergency.format_findings(missing))
+        raise PluginError(format_findings(missing))
 
 
 @event_priority(-100)
@@ -92,7 +84,7 @@ def on_post_page(output: str, *, page: Page, config: MkDocsConfig) -> str:
     if _run is None:
         return output
     started = time.perf_counter()
-    result = emergency.check_page(
+    result = check_page(
         output,
         page=page.file.src_uri,
         lock=_run.lock,
@@ -103,7 +95,7 @@ def on_post_page(output: str, *, page: Page, config: MkDocsConfig) -> str:
     _run.seconds += time.perf_counter() - started
     _run.results.append(result)
     if result.findings:
-        raise PluginError(emergency.format_findings(result.findings))
+        raise PluginError(format_findings(result.findings))
     return output
 
 
@@ -114,9 +106,9 @@ def on_post_build(*, config: MkDocsConfig) -> None:
         return
     if _run.lock is not None:
         built = {result.page for result in _run.results}
-        findings = emergency.check_build(_run.results, lock=_run.lock, lang=_run.lang, built_pages=built)
+        findings = check_build(_run.results, lock=_run.lock, lang=_run.lang, built_pages=built)
         if findings:
-            raise PluginError(emergency.format_findings(findings))
+            raise PluginError(format_findings(findings))
     sections = sum(len(result.sections) for result in _run.results)
     log.info(
         "Emergency guard: %d sections on %d pages intact (%.1f ms a page)",

@@ -17,8 +17,8 @@ from typing import TYPE_CHECKING, Any
 import segno
 from mkdocs.exceptions import PluginError
 
-from ivig_guide import emergency
-from ivig_guide.lock import Lock, LockError
+from ivig_guide.errors import GuideError
+from ivig_guide.lock import Lock
 from ivig_guide.print_pages import (
     CARD_PAGE,
     CARD_PDF,
@@ -37,14 +37,14 @@ from ivig_guide.print_pages import (
     review_span,
 )
 from ivig_guide.review import readable_date
+from ivig_guide.rules import format_findings
+from ivig_guide.settings import guard_lock, settings_of_build
 
 if TYPE_CHECKING:
     from mkdocs.config.defaults import MkDocsConfig
     from mkdocs.structure.files import Files
     from mkdocs.structure.nav import Navigation
     from mkdocs.structure.pages import Page
-
-LOCK_PATH = Path(__file__).parent / emergency.LOCK_FILE
 
 
 class PrintRun:
@@ -64,8 +64,8 @@ def on_pre_build(config: MkDocsConfig) -> None:
     """Start this build's record; read the lock unless new wording is being approved."""
     global _run
     try:
-        lock = emergency.build_lock(LOCK_PATH)
-    except LockError as error:
+        lock = guard_lock(settings_of_build(config, config.config_file_path))
+    except GuideError as error:
         raise PluginError(f"Print pages: {error}") from None
     _run = PrintRun(lock)
 
@@ -148,7 +148,7 @@ def on_post_build(*, config: MkDocsConfig) -> None:
         html = env.get_template(template).render(**common, **context)
         findings = check_print_page(html, name=path, lock=_run.lock, number=number, lang=lang, require=require)
         if findings:
-            raise PluginError(emergency.format_findings(findings))
+            raise PluginError(format_findings(findings))
         target = Path(config.site_dir) / path
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(html, encoding="utf-8")

@@ -17,9 +17,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from guard_support import copy_project  # noqa: E402
+from guard_support import copy_project
 
-from ivig_guide.emergency import check_site, read_lock  # noqa: E402
+from ivig_guide.lock import read_lock
+from ivig_guide.site_check import check_site
 
 RUNS = int(os.environ.get("BENCH_RUNS", "3"))
 RUNNER = """

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -58,6 +59,14 @@ def open_tab(browser: Browser, **context_options: object) -> Tab:
         lambda response: response.status >= 400 and tab.errors.append(f"HTTP {response.status}: {response.url}"),
     )
     return tab
+
+
+def wait_until(page: Page, condition: Callable[[], object], *, seconds: float = 5) -> None:
+    """Let the page's events run until ``condition()`` is true (at most ``seconds``), without a fixed sleep."""
+    for _ in range(int(seconds / 0.02)):
+        if condition():
+            return
+        page.wait_for_timeout(20)
 
 
 def mode_options(mode: str) -> dict[str, object]:

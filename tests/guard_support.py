@@ -17,8 +17,9 @@ from mkdocs.commands.build import build
 from mkdocs.config import load_config
 from mkdocs.exceptions import Abort, PluginError
 
-from ivig_guide.emergency import approved_lock, check_page
+from ivig_guide.approval import approved_lock
 from ivig_guide.lock import Lock
+from ivig_guide.page_check import check_page
 
 ROOT = Path(__file__).resolve().parent.parent
 PROJECT_PARTS = ("docs", "overrides", "hooks", "mkdocs.yml", "Makefile")

@@ -7,7 +7,7 @@ import re
 import pytest
 from conftest import ROOT, BuiltSite, page_html
 
-from ivig_guide.assets import BUNDLE, STYLESHEETS, AssetError, bundle_css, minify_css
+from ivig_guide.css_bundle import BUNDLE, STYLESHEETS, AssetError, bundle_css, minify_css
 
 SOURCES = ROOT / "overrides" / "assets" / "stylesheets"
 

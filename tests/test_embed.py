@@ -13,13 +13,14 @@ from urllib.parse import urljoin, urlsplit
 
 import lxml.html
 import pytest
-from browser_support import PHONE, describe_violations, run_axe
+import tinycss2
+from browser_support import PHONE, describe_violations, run_axe, wait_until
 from conftest import PAGES, BuiltSite, page_html, url_of
 from guard_support import build_project, copy_project
 
-from ivig_guide import embed
-from ivig_guide.emergency import read_lock
+from ivig_guide import embed, fragment_css
 from ivig_guide.emergency_blocks import KIND_ATTRIBUTE
+from ivig_guide.lock import read_lock
 from ivig_guide.serve import Served, serve
 
 if TYPE_CHECKING:
@@ -87,7 +88,7 @@ def _sections_markup(html: str) -> list[str]:
             "assets/stylesheets/guide.css",
             "embed/maintainers/editing-emergency-content/",
             "../../../assets/stylesheets/guide.css",
-        ),  # noqa: E501
+        ),
         ("embed/anaphylaxis/", "embed/anaphylaxis/", "./"),
         ("embed/uses.html", "embed/anaphylaxis.html", "uses.html"),
     ],
@@ -167,37 +168,70 @@ def test_embed_resources_and_scripts(sample: lxml.html.HtmlElement) -> None:
 # --------------------------------------------------------------------------- CSS of fragments
 
 
-def test_parse_css_keeps_strings_comments_and_nesting() -> None:
-    """Split rules at braces outside strings and comments, and look inside @media."""
-    css = """/* a { b } */ a[title="{x}"], b { content: "}" }
-    @media (min-width: 10em) { .c { margin: 1rem } }
-    @keyframes spin { from { opacity: 0 } to { opacity: 1 } }
-    @charset "utf-8";"""
-    rules = embed.parse_css(css)
-    assert rules[0].selectors == ('a[title="{x}"]', "b") and rules[0].body == 'content: "}"'
-    assert rules[1].at == "@media (min-width: 10em)" and rules[1].rules[0].selectors == (".c",)
-    assert rules[2].at == "@keyframes spin" and "to { opacity: 1 }" in rules[2].body
-    assert rules[3].at == '@charset "utf-8"'
+def _scoped(css: str, html: str = '<div class="ivig-guide"><p class="md-typeset">x</p></div>') -> str:
+    return fragment_css.prune_css(fragment_css.scope_css(css), html)
 
 
 def test_scope_css_puts_every_rule_under_the_wrapper() -> None:
     """Scope selectors under the wrapper, make page roots the wrapper, measure rem locally, drop @page."""
     css = ":root { --x: 1 } html { font-size: 125% } body, .md-typeset p { margin: .8rem 0 } @page { margin: 0 }"
-    text = embed.prune_css(embed.scope_css(css), '<div class="ivig-guide"><p class="md-typeset">x</p></div>')
+    text = _scoped(css)
     assert ".ivig-guide { --x: 1 }" in text
     assert ".ivig-guide { font-size: 125% }" in text
     assert ".ivig-guide, .ivig-guide .md-typeset p { margin: calc(.8 * var(--pg-rem)) 0 }" in text
     assert "@page" not in text
 
 
+@pytest.mark.parametrize(
+    ("css", "expected"),
+    [
+        pytest.param(".md-typeset p { margin: 0 -1rem }", "margin: 0 calc(-1 * var(--pg-rem))", id="negative"),
+        pytest.param(".md-typeset p { width: calc(100% - .6rem) }", "calc(100% - calc(.6 * var(--pg-rem)))", id="calc"),
+        pytest.param(".md-typeset p { margin: var(--a, 2rem) }", "var(--a, calc(2 * var(--pg-rem)))", id="fallback"),
+        pytest.param(".md-typeset p { top: -.05rem !important }", "calc(-.05 * var(--pg-rem)) !important", id="flag"),
+        pytest.param('.md-typeset p::after { content: "1rem" }', 'content: "1rem"', id="string-kept"),
+    ],
+)
+def test_every_rem_becomes_local(css: str, expected: str) -> None:
+    """Convert every rem length, negative, nested in functions or marked !important; leave strings alone."""
+    assert expected in _scoped(css)
+
+
+def test_keyframes_are_kept_only_when_used_and_renamed() -> None:
+    """Keep the keyframes a kept rule uses, under the guide's prefix, and leave the others out."""
+    css = (
+        "@keyframes pulse { 0% { opacity: 0 } to { opacity: 1 } } @keyframes consent { to { top: 1rem } }"
+        " .md-typeset p { animation: pulse 1s infinite } .md-dialog { animation-name: consent }"
+    )
+    text = _scoped(css)
+    assert "animation: pg-pulse 1s infinite" in text
+    assert "@keyframes pg-pulse" in text
+    assert "consent" not in text, "keyframes of a rule that cannot match are left out"
+
+
+def test_at_rules_that_touch_the_portal_are_dropped() -> None:
+    """Drop @charset, @import, @font-face and other sites' @property; keep the guide's own @property."""
+    css = (
+        '@charset "utf-8"; @import url(x.css); @font-face { font-family: X; src: url(x.woff2) }'
+        " @property --md-x { syntax: '*'; inherits: false } @property --pg-y { syntax: '*'; inherits: false }"
+    )
+    text = _scoped(css)
+    for gone in ("@charset", "@import", "@font-face", "--md-x"):
+        assert gone not in text
+    assert "@property --pg-y" in text
+
+
 def test_prune_css_leaves_out_rules_for_absent_classes() -> None:
     """Leave out rules whose classes or colour settings are not in the fragment; keep :is() alternatives."""
-    rules = embed.scope_css(
+    rules = fragment_css.scope_css(
         ".md-header { a: 1 } .md-typeset :is(.note, .absent) { b: 2 } [data-md-color-primary=red] { c: 3 }"
         " [data-md-color-primary=indigo] { d: 4 } .md-typeset .absent { e: 5 }"
+        ' .md-typeset a[href$=".pdf"] { f: 6 }'
     )
-    text = embed.prune_css(rules, '<div class="ivig-guide"><div data-md-color-primary="indigo" class="md-typeset">')
+    html = '<div class="ivig-guide"><div data-md-color-primary="indigo" class="md-typeset"><a href="x.pdf">x</a>'
+    text = fragment_css.prune_css(rules, html)
     assert "b: 2" in text and "d: 4" in text
+    assert "f: 6" in text, "an attribute value with a dot is not a class name"
     assert "a: 1" not in text and "c: 3" not in text and "e: 5" not in text
 
 
@@ -266,8 +300,7 @@ def test_fragment_is_content_with_scoped_css_and_no_script(built_site: BuiltSite
     style = root.find("style").text
     assert ".ivig-guide .md-typeset" in style
     assert (".ivig-guide .md-typeset .pg-safety" in style) == (page in EMERGENCY_PAGES)
-    unscoped = [s for s in _selectors(embed.parse_css(style)) if not s.startswith(f".{embed.WRAPPER_CLASS}")]
-    assert unscoped == [], "every rule must be scoped under the wrapper"
+    assert _independent_css_problems(style) == []
     for link in root.iter("a"):
         href = link.get("href", "")
         assert href.startswith(("#", "tel:", "mailto:", "http://", "https://")), href
@@ -279,11 +312,39 @@ def test_fragment_is_content_with_scoped_css_and_no_script(built_site: BuiltSite
     assert text == _doc(page_html(built_site, url_of(page))).find(".//article").text_content().split()
 
 
-def _selectors(rules: tuple[embed.Rule, ...]) -> Iterator[str]:
-    """Yield every selector of the style rules, those inside @media and the like included."""
-    for rule in rules:
-        yield from rule.selectors
-        yield from _selectors(rule.rules)
+def _independent_css_problems(style: str) -> list[str]:
+    """Read a fragment's CSS with tinycss2 alone (not the scoping code) and return what leaks into a portal."""
+    problems: list[str] = []
+    wrapper = f".{embed.WRAPPER_CLASS}"
+
+    def tokens(nodes):
+        for node in nodes:
+            yield node
+            yield from tokens(getattr(node, "arguments", None) or getattr(node, "content", None) or [])
+
+    def walk(rules) -> None:
+        for rule in rules:
+            if rule.type == "at-rule" and rule.lower_at_keyword in ("media", "supports", "layer", "container"):
+                walk(tinycss2.parse_rule_list(rule.content, skip_comments=True, skip_whitespace=True))
+            elif rule.type == "at-rule" and rule.lower_at_keyword == "keyframes":
+                name = tinycss2.serialize(rule.prelude).strip()
+                if not name.startswith("pg-"):
+                    problems.append(f"keyframes without the guide's prefix: {name}")
+            elif rule.type == "at-rule":
+                if rule.lower_at_keyword != "property" or not tinycss2.serialize(rule.prelude).strip().startswith(
+                    "--pg-"
+                ):
+                    problems.append(f"global at-rule @{rule.at_keyword}")
+            elif rule.type == "qualified-rule":
+                for selector in tinycss2.serialize(rule.prelude).split(","):
+                    if not selector.strip().startswith(wrapper):
+                        problems.append(f"unscoped selector: {selector.strip()}")
+                for token in tokens(rule.content):
+                    if token.type == "dimension" and token.lower_unit == "rem":
+                        problems.append(f"bare rem in {tinycss2.serialize(rule.prelude).strip()}")
+
+    walk(tinycss2.parse_stylesheet(style, skip_comments=True, skip_whitespace=True))
+    return problems
 
 
 # --------------------------------------------------------------------------- the guard over embeds
@@ -325,13 +386,14 @@ def test_check_embeds_catches_a_lost_step(built_site: BuiltSite, tmp_path: Path,
     assert all(f.line is not None for f in findings)
 
 
-def test_check_embeds_catches_a_missing_embed(built_site: BuiltSite, tmp_path: Path) -> None:
+@pytest.mark.parametrize("rule", [pytest.param("embed-missing", id="embed-deleted")])
+def test_check_embeds_catches_a_missing_embed(built_site: BuiltSite, tmp_path: Path, rule: str) -> None:
     """Report the approved sections of a page whose embed is not in the built folder."""
     site = tmp_path / "site"
     shutil.copytree(built_site.path, site)
     shutil.rmtree(site / "embed" / "when-to-get-help")
     findings = embed.check_embeds(site, lock=LOCK, number="911")
-    assert {(f.page, f.rule) for f in findings} == {("when-to-get-help.md", "embed-missing")}
+    assert {(f.page, f.rule) for f in findings} == {("when-to-get-help.md", rule)}
     assert len(findings) == len(LOCK.on_page("en", "when-to-get-help.md"))
 
 
@@ -507,7 +569,7 @@ def test_portal_tel_link_calls_from_the_top(portal: Portal) -> None:
     requested: list[dict] = []
     cdp.on("Page.frameRequestedNavigation", lambda params: requested.append(params))
     frame.locator("section[data-pg-safety='emergency'] a[href='tel:911']").click()
-    portal.page.wait_for_timeout(300)
+    wait_until(portal.page, lambda: requested)
     assert [(r["frameId"], r["url"]) for r in requested] == [(top, "tel:911")]
     assert frame.url == start
     assert portal.errors == []
@@ -545,7 +607,7 @@ def test_tel_link_is_blocked_without_the_documented_sandbox(
         page.on("console", lambda m: m.type == "error" and errors.append(m.text))
         page.goto(host.url, wait_until="load")
         page.main_frame.child_frames[0].locator("a[href='tel:911']").first.click()
-        page.wait_for_timeout(300)
+        wait_until(page, lambda: errors)
         context.close()
     assert any("allow-top-navigation-by-user-activation" in error for error in errors), errors
 

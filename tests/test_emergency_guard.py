@@ -8,11 +8,14 @@ import sys
 from pathlib import Path
 
 import pytest
+from conftest import BuiltSite
 from guard_support import ROOT, Edit, build_project, copy_project, render, replace_in, run_make
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from ivig_guide.emergency import approved_lock, check_page, read_lock
+from ivig_guide.approval import approved_lock
+from ivig_guide.lock import read_lock
+from ivig_guide.page_check import check_page
 
 LOCK = read_lock(ROOT / "hooks" / "emergency-lock.yml")
 ANAPHYLAXIS = (ROOT / "docs" / "anaphylaxis.md").read_text(encoding="utf-8")
@@ -114,7 +117,7 @@ TEL = "[911](tel:911)"
 HARMFUL: list = [
     pytest.param(
         lambda p: replace_in("docs/anaphylaxis.md", _step_line(4) + "\n", "")(p), "[steps-count]", id="step-deleted"
-    ),  # noqa: E501
+    ),
     pytest.param(_swap_steps, "[steps-order]", id="steps-swapped"),
     pytest.param(_reword_one_word, "[step-wording]", id="step-reworded-one-word"),
     pytest.param(_steps_to_bullets, "[steps-missing]", id="steps-turned-into-bullets"),
@@ -122,46 +125,46 @@ HARMFUL: list = [
         lambda p: replace_in("docs/anaphylaxis.md", _step_line(2), _step_line(2).replace(TEL, "[999](tel:999)"))(p),
         "[tel-mismatch]",
         id="number-changed-in-step",
-    ),  # noqa: E501
+    ),
     pytest.param(
         replace_in("docs/when-to-get-help.md", TEL, "[999](tel:999)"), "[tel-missing]", id="number-changed-in-callout"
-    ),  # noqa: E501
+    ),
     pytest.param(
         replace_in("docs/when-to-get-help.md", "(tel:911)", "(tel:1911)"), "[tel-mismatch]", id="tel-link-changed"
-    ),  # noqa: E501
+    ),
     pytest.param(
         lambda p: replace_in("docs/when-to-get-help.md", _block(HELP, "sudden-severe-side-effects"), "")(p),
         "[section-missing]",
         id="callout-removed",
-    ),  # noqa: E501
+    ),
     pytest.param(
         replace_in("docs/when-to-get-help.md", "/// emergency |", "/// note |"),
         "[block-not-recognised]",
         id="callout-turned-into-note",
-    ),  # noqa: E501
+    ),
     pytest.param(
         replace_in("docs/when-to-get-help.md", "/// emergency |", "/// urgent |"),
         "[kind-changed]",
         id="callout-downgraded-to-urgent",
-    ),  # noqa: E501
+    ),
     pytest.param(
         replace_in("docs/anaphylaxis.md", "- blue or white lips\n", ""), "[list-changed]", id="symptom-dropped"
-    ),  # noqa: E501
+    ),
     pytest.param(
         replace_in("docs/when-to-get-help.md", "- throwing up (vomiting)\n", ""),
         "[list-changed]",
         id="warning-sign-dropped",
-    ),  # noqa: E501
+    ),
     pytest.param(
         replace_in("docs/anaphylaxis.md", "5 to 15 minutes", "15 to 30 minutes"),
         "[text-changed]",
         id="second-pen-advice-changed",
-    ),  # noqa: E501
+    ),
     pytest.param(
         replace_in("docs/when-to-get-help.md", "Call 911 if:", "Get help if:"),
         "[heading-changed]",
         id="action-heading-changed",
-    ),  # noqa: E501
+    ),
     pytest.param(_in_collapsed_details, "[section-hidden]", id="steps-in-collapsed-details"),
     pytest.param(_in_comment, "[section-missing]", id="steps-commented-out"),
     pytest.param(_as_code, "[section-missing]", id="callout-turned-into-code"),
@@ -172,40 +175,40 @@ HARMFUL: list = [
         replace_in("docs/anaphylaxis.md", "id: anaphylaxis-first-aid", "id: first-aid"),
         "[section-missing]",
         id="section-renamed",
-    ),  # noqa: E501
+    ),
     pytest.param(_move_section, "[section-moved]", id="section-moved-to-another-page"),
     pytest.param(
         replace_in("docs/side-effects.md", "\n# ", "\nCall 911 if this happens.\n\n# "),
         "[unguarded-call]",
         id="unguarded-copy",
-    ),  # noqa: E501
+    ),
     pytest.param(
         replace_in("mkdocs.yml", 'emergency_number: "911"', 'emergency_number: "999"'),
         "approved for emergency number 911",
         id="number-setting-changed",
-    ),  # noqa: E501
+    ),
     pytest.param(_lock_removed, "the approved lock is missing", id="lock-deleted"),
     pytest.param(
         replace_in("hooks/emergency-lock.yml", "sections:", "sections: ["), "not valid YAML", id="lock-malformed"
-    ),  # noqa: E501
+    ),
 ]
 
 BENIGN: list = [
     pytest.param(
         replace_in("docs/results.md", "\n# ", "\nA new sentence on a page with no emergency content.\n\n# "),
         id="edit-non-emergency-page",
-    ),  # noqa: E501
+    ),
     pytest.param(
         lambda p: (p / "docs" / "new-page.md").write_text(
             "# A new page\n\nSee [when to get help](when-to-get-help.md).\n"
         ),
         id="new-page",
-    ),  # noqa: E501
+    ),
     pytest.param(replace_in("docs/anaphylaxis.md", "5 to 15 minutes", "5 to\n15    minutes"), id="rewrapped-advice"),
     pytest.param(
         lambda p: [replace_in("docs/anaphylaxis.md", _step_line(n), "1." + _step_line(n)[2:])(p) for n in (2, 3, 4)],
         id="one-dot-numbering",
-    ),  # noqa: E501
+    ),
     pytest.param(replace_in("docs/when-to-get-help.md", "\n# ", "\n\n\n# "), id="blank-lines"),
 ]
 
@@ -311,19 +314,16 @@ def _cli(*args: str, cwd: Path = ROOT, stdin: str | None = None) -> subprocess.C
 
 
 @pytest.fixture(scope="module")
-def built_copy(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """Return a site built from the real guide, once for this module."""
-    project = copy_project(tmp_path_factory.mktemp("standalone"))
-    outcome = build_project(project)
-    assert outcome.ok, outcome.log
-    return outcome.site
+def built_copy(built_site: BuiltSite) -> Path:
+    """Return the session's build of the real guide; the tests that damage it copy it first."""
+    return built_site.path
 
 
 def test_standalone_check_passes_on_built_site(built_copy: Path) -> None:
     """Pass the built site, counting its sections and pages."""
     ran = _cli("check", str(built_copy), "--docs", "docs")
     assert ran.returncode == 0, ran.stderr
-    assert "Emergency guard: 4 sections on" in ran.stdout
+    assert f"Emergency guard: {len(LOCK.in_language('en'))} sections on" in ran.stdout
 
 
 @pytest.mark.parametrize(
@@ -333,14 +333,14 @@ def test_standalone_check_passes_on_built_site(built_copy: Path) -> None:
             lambda html: html.replace("</li>\n</ol>", "</li>\n</ol><ol><li>Extra</li></ol>", 1),
             "[steps-split]",
             id="extra-list",
-        ),  # noqa: E501
-        pytest.param(lambda html: html.replace('href="tel:911"', 'href="tel:999"'), "[tel-mismatch]", id="tel-changed"),  # noqa: E501
+        ),
+        pytest.param(lambda html: html.replace('href="tel:911"', 'href="tel:999"'), "[tel-mismatch]", id="tel-changed"),
         pytest.param(lambda html: html.replace("<ol>", '<ol start="2">', 1), "[steps-start]", id="start-attribute"),
         pytest.param(
             lambda html: html.replace('data-pg-safety="first-aid"', 'data-pg-safety="first-aid" hidden', 1),
             "[section-hidden]",
             id="hidden-attribute",
-        ),  # noqa: E501
+        ),
     ],
 )
 def test_standalone_check_catches_hand_damage(built_copy: Path, tmp_path: Path, damage, expected: str) -> None:

@@ -5,8 +5,11 @@ from __future__ import annotations
 import pytest
 from guard_support import lock_for, render, rules
 
-from ivig_guide.emergency import check_page, extract_section, parse_article, section_line
+from ivig_guide.article import parse_article
 from ivig_guide.lock import LockError, Section, dump_lock, load_lock
+from ivig_guide.page_check import check_page
+from ivig_guide.sections import extract_section
+from ivig_guide.source_lines import section_line
 
 SAFE = """\
 # Page
@@ -60,6 +63,12 @@ MUTATIONS = [
     ),
     pytest.param("2. Step two\n", "2. Step two\n\nThen:\n\n", ["steps-split", "text-changed"], id="steps-split"),
     pytest.param("- sign two\n", "", ["list-changed"], id="symptom-dropped"),
+    pytest.param(
+        "Call 911 if:\n    id: call\n\n- alpha happens\n\nCall [911](tel:911) now.",
+        "Get help if:\n    id: call\n\n- alpha happens\n\nCall [for help](tel:911) now.",
+        ["heading-changed", "number-missing", "text-changed"],
+        id="number-dropped-from-callout",
+    ),
     pytest.param("- gamma\n", "", ["list-changed"], id="warning-sign-dropped"),
     pytest.param("- sign one\n- sign two", "- sign two\n- sign one", ["list-changed"], id="symptoms-reordered"),
     pytest.param("See a doctor now if:", "See a doctor if:", ["heading-changed"], id="heading-reworded"),
@@ -167,9 +176,10 @@ def test_unapproved_section() -> None:
     assert rules(extra, LOCK) == ["section-unapproved"]
 
 
-def test_section_on_another_page() -> None:
+@pytest.mark.parametrize(("page", "expected"), [pytest.param("other.md", ["section-moved"], id="moved")])
+def test_section_on_another_page(page: str, expected: list[str]) -> None:
     """Report a section found on a page other than the one it was approved on."""
-    assert rules(SAFE, LOCK, page="other.md") == ["section-moved"]
+    assert rules(SAFE, LOCK, page=page) == expected
 
 
 @pytest.mark.parametrize(

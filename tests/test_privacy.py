@@ -203,7 +203,8 @@ def test_menu_and_colour_switch_work_under_the_policy(browser, served_site: Serv
         page.locator("label.md-overlay").click(position={"x": 380, "y": 400})  # close it beside the drawer
         page.locator("form[data-md-component='palette'] label:visible").first.click()
         page.mouse.wheel(0, 3000)
-        page.wait_for_timeout(300)
+        page.wait_for_function("() => document.body.getAttribute('data-md-color-scheme') === 'slate'")
+        page.wait_for_function("() => document.getAnimations().every((a) => a.playState !== 'running')")
         assert page.evaluate("document.body.getAttribute('data-md-color-scheme')") == "slate"
         visit = recorder.collect()
     finally:

@@ -109,7 +109,7 @@ def test_clinic_settings_fill_the_care_team_line(tmp_path: Path) -> None:
         "mkdocs.yml",
         'name: ""\n    care_team_phone: ""',
         'name: "Lakeside Clinic"\n    care_team_phone: "(555) 010-2030"',
-    )(project)  # noqa: E501
+    )(project)
     outcome = build_project(project)
     assert outcome.ok, outcome.log
     line = article((outcome.site / "index.html").read_text()).find(".//p[@class='pg-care-team']")

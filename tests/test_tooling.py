@@ -90,7 +90,7 @@ def test_elsewhere_the_message_says_what_to_install(tmp_path, monkeypatch, capsy
     with pytest.raises(browser.BrowserNotFound, match="apt-get install chromium") as raised:
         browser.find_chromium()
     assert "playwright install chromium" in str(raised.value)
-    assert browser.main() == 1
+    assert browser.main([]) == 1
     assert "No Chromium found" in capsys.readouterr().err
 
 

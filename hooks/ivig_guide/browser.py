@@ -201,7 +201,7 @@ def start(browser_type: BrowserType, *, fonts: str | None = None, **options: obj
     machine's own. (A second browser in the same process must come from the same Playwright: its sync API
     runs once per thread.)
     """
-    env = dict(os.environ)
+    env: dict[str, str | float | bool] = dict(os.environ)
     if fonts is not None:
         env["FONTCONFIG_FILE"] = str(find_fonts(FONT_SETUPS[fonts]))
     return browser_type.launch(

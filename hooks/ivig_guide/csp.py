@@ -36,6 +36,9 @@ from pathlib import Path
 
 import lxml.html
 
+from ivig_guide.html_query import attributes, elements
+from ivig_guide.rules import Rule
+
 #: The directives every page gets; script-src and style-src gain the hashes of that page's inline code.
 BASE_POLICY: dict[str, tuple[str, ...]] = {
     "default-src": ("'none'",),
@@ -89,7 +92,7 @@ class Finding:
 
     file: str
     line: int
-    rule: str  # "inline-event-handler" or "javascript-url"
+    rule: Rule  # Rule.INLINE_EVENT_HANDLER or Rule.JAVASCRIPT_URL
     message: str
     fix: str
 
@@ -105,7 +108,7 @@ class Inventory:
     scripts: list[str] = field(default_factory=list)  # text of each inline script the browser runs
     styles: list[str] = field(default_factory=list)  # text of each <style> block
     style_attributes: list[str] = field(default_factory=list)  # value of each style="…" attribute
-    blocked: list[tuple[int, str, str]] = field(default_factory=list)  # (line, rule, what) of unhashable code
+    blocked: list[tuple[int, Rule, str]] = field(default_factory=list)  # (line, rule, what) of unhashable code
     existing_policies: list[tuple[int, int]] = field(default_factory=list)  # spans of CSP <meta> tags in the head
     head_end_of_tag: int | None = None  # offset just after the <head …> start tag
     charset_end_of_tag: int | None = None  # offset just after <meta charset>, if it precedes any resource
@@ -174,20 +177,18 @@ def _scan_content(text: str, found: Inventory) -> None:
     if not text.strip():
         return
     root = lxml.html.document_fromstring(text)
-    for script in root.xpath("//script[not(@src)]"):
+    for script in elements(root, "//script[not(@src)]"):
         if (script.get("type") or "").strip().lower() in SCRIPT_TYPES:
             found.scripts.append(script.text or "")
-    found.styles += [style.text or "" for style in root.xpath("//style")]
-    found.style_attributes += [str(value) for value in root.xpath("//@style")]
-    for attribute in root.xpath("//@*[starts-with(name(), 'on')]"):
-        element = attribute.getparent()
-        found.blocked.append((element.sourceline, "inline-event-handler", f'<{element.tag} {attribute.attrname}="…">'))
-    for attribute in root.xpath("//@*[contains(translate(., 'JAVSCRIPT', 'javscript'), 'javascript:')]"):
-        if attribute.attrname in URL_ATTRIBUTES and attribute.strip().lower().startswith("javascript:"):
-            element = attribute.getparent()
-            found.blocked.append(
-                (element.sourceline, "javascript-url", f'<{element.tag} {attribute.attrname}="{attribute[:40]}">')
-            )
+    found.styles += [style.text or "" for style in elements(root, "//style")]
+    found.style_attributes += [attribute.value for attribute in attributes(root, "//@style")]
+    for attribute in attributes(root, "//@*[starts-with(name(), 'on')]"):
+        what = f'<{attribute.element.tag} {attribute.name}="…">'
+        found.blocked.append((attribute.element.sourceline or 0, Rule.INLINE_EVENT_HANDLER, what))
+    for attribute in attributes(root, "//@*[contains(translate(., 'JAVSCRIPT', 'javscript'), 'javascript:')]"):
+        if attribute.name in URL_ATTRIBUTES and attribute.value.strip().lower().startswith("javascript:"):
+            what = f'<{attribute.element.tag} {attribute.name}="{attribute.value[:40]}">'
+            found.blocked.append((attribute.element.sourceline or 0, Rule.JAVASCRIPT_URL, what))
     found.blocked.sort()
 
 

@@ -7,10 +7,11 @@ For every page ``<url>`` of the guide the build writes
   Links to other guide pages stay inside the embed; every other link leaves the frame.
 - ``embed/fragments/<page>.html`` (``<page>`` is the Markdown path without ``.md``, e.g.
   ``embed/fragments/anaphylaxis.html``, ``embed/fragments/index.html``): the content as HTML to
-  insert into a portal's own page, with the guide's CSS scoped under one wrapper class, absolute
-  links and no script.
+  insert into a portal's own page, with the guide's CSS scoped under one wrapper class
+  (:mod:`ivig_guide.fragment_css`), absolute links and no script. Addresses come from
+  :mod:`ivig_guide.addresses`.
 
-The emergency guard's checks (:mod:`ivig_guide.emergency`) run over both, during the build and
+The emergency guard's checks (:mod:`ivig_guide.page_check`) run over both, during the build and
 standalone::
 
     python -m ivig_guide.embed check site
@@ -21,23 +22,38 @@ Everything here works on strings and paths; nothing imports MkDocs.
 from __future__ import annotations
 
 import argparse
-import posixpath
-import re
 import sys
-from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
 import lxml.html
 
-from ivig_guide import emergency
-from ivig_guide.content import parse_article
+from ivig_guide.addresses import (
+    EMBED_DIR,
+    FRAGMENT_DIR,
+    embed_url,
+    fragment_path,
+    output_path,
+    page_of_fragment,
+    relative_url,
+    site_target,
+    url_of_page,
+)
+from ivig_guide.article import parse_article
 from ivig_guide.emergency_blocks import KIND_ATTRIBUTE
-from ivig_guide.lock import Lock, LockError, Section, diff_sections
+from ivig_guide.errors import GuideError, OutputError
+from ivig_guide.fragment_css import Rule, prune_css
+from ivig_guide.html_query import elements
+from ivig_guide.lock import Lock, Section, diff_sections
+from ivig_guide.page_check import check_page
+from ivig_guide.rules import Finding, format_findings
+from ivig_guide.rules import Rule as GuardRule
+from ivig_guide.sections import extract_section, page_language
+from ivig_guide.settings import configured_lock
+from ivig_guide.site_check import source_for
+from ivig_guide.source_lines import section_line
 
-EMBED_DIR = "embed"
-FRAGMENT_DIR = f"{EMBED_DIR}/fragments"
 #: The only script an embed page may load (site-relative).
 SCRIPT = "assets/javascripts/embed.js"
 #: The class of the element that wraps a fragment; all of its CSS is scoped under it.
@@ -57,65 +73,8 @@ LEFTOVER_CHROME = (
 )
 
 
-class EmbedError(ValueError):
+class EmbedError(OutputError):
     """A page or folder cannot be made into (or checked as) an embed; the message says why and what to do."""
-
-
-# --------------------------------------------------------------------------- addresses
-
-
-def embed_url(page_url: str) -> str:
-    """Return the site-relative URL of a page's embed ('' → 'embed/', 'uses/' → 'embed/uses/')."""
-    return f"{EMBED_DIR}/{page_url}"
-
-
-def fragment_path(src_uri: str) -> str:
-    """Return the site-relative path of a page's fragment ('uses.md' → 'embed/fragments/uses.html')."""
-    stem = src_uri[: -len(".md")] if src_uri.endswith(".md") else src_uri
-    return f"{FRAGMENT_DIR}/{stem}.html"
-
-
-def url_of_page(src_uri: str) -> str:
-    """Return the site-relative URL MkDocs gives a Markdown page ('index.md' → '', 'a/b.md' → 'a/b/')."""
-    stem = src_uri.removesuffix(".md")
-    if stem == "index" or stem.endswith("/index"):
-        return stem.removesuffix("index")
-    return stem + "/"
-
-
-def page_of_fragment(path: str) -> str:
-    """Return the Markdown page a fragment was made from ('embed/fragments/uses.html' → 'uses.md')."""
-    stem = path.removeprefix(f"{FRAGMENT_DIR}/")
-    return (stem[: -len(".html")] if stem.endswith(".html") else stem) + ".md"
-
-
-def output_path(url: str) -> str:
-    """Return the file that serves a site-relative URL ('embed/uses/' → 'embed/uses/index.html')."""
-    return f"{url}index.html" if url == "" or url.endswith("/") else url
-
-
-def relative_url(target: str, page_url: str) -> str:
-    """Return the site-relative ``target`` (with any query and fragment) as a link from the page at ``page_url``."""
-    parts = urlsplit(target)
-    start = "/" + posixpath.dirname(output_path(page_url))
-    path = posixpath.relpath("/" + parts.path, start)
-    if parts.path.endswith("/") or parts.path == "":
-        path = "./" if path == "." else path + "/"
-    return path + (f"?{parts.query}" if parts.query else "") + (f"#{parts.fragment}" if parts.fragment else "")
-
-
-def _site_target(value: str, page_url: str) -> str | None:
-    """Return the site-relative target of a relative link on the page at ``page_url``; None if it leaves the site."""
-    parts = urlsplit(value)
-    if parts.scheme or parts.netloc or value.startswith("/"):
-        return None
-    resolved = urlsplit(urljoin("http://site.invalid/" + page_url, value))
-    target = resolved.path.removeprefix("/")
-    return (
-        target
-        + (f"?{resolved.query}" if resolved.query else "")
-        + (f"#{resolved.fragment}" if resolved.fragment else "")
-    )
 
 
 def _leave_frame(link: lxml.html.HtmlElement, value: str) -> None:
@@ -145,10 +104,10 @@ def rewrite_embed(html: str, *, page_url: str, page_urls: Iterable[str]) -> str:
     here = embed_url(page_url)
     doc = lxml.html.document_fromstring(html)
     for path in LEFTOVER_CHROME:
-        for element in doc.xpath(path):
+        for element in elements(doc, path):
             element.drop_tree()
-    for script in list(doc.iter("script")):
-        target = _site_target(script.get("src", ""), page_url) if script.get("src") else None
+    for script in elements(doc, "//script"):
+        target = site_target(script.get("src", ""), page_url) if script.get("src") else None
         if target != SCRIPT:
             script.drop_tree()
     for element in doc.iter():
@@ -156,7 +115,7 @@ def rewrite_embed(html: str, *, page_url: str, page_urls: Iterable[str]) -> str:
             value = element.get(attribute)
             if value is None or value.startswith("#") or (element.tag == "link" and element.get("rel") == "canonical"):
                 continue
-            target = _site_target(value, page_url)
+            target = site_target(value, page_url)
             if target is None:
                 if element.tag == "a":
                     _leave_frame(element, value)
@@ -168,7 +127,7 @@ def rewrite_embed(html: str, *, page_url: str, page_urls: Iterable[str]) -> str:
                 element.set(attribute, relative_url(target, here))
                 if element.tag == "a":
                     _leave_frame(element, value)
-    return lxml.html.tostring(doc, encoding="unicode", doctype="<!doctype html>")
+    return str(lxml.html.tostring(doc, encoding="unicode", doctype="<!doctype html>"))
 
 
 def stylesheets_of(html: str, page_url: str) -> tuple[str, ...]:
@@ -176,7 +135,7 @@ def stylesheets_of(html: str, page_url: str) -> tuple[str, ...]:
     doc = lxml.html.document_fromstring(html)
     here = embed_url(page_url)
     links = (link.get("href", "") for link in doc.iter("link") if link.get("rel") == "stylesheet")
-    found = (_site_target(href, here) for href in links)
+    found = (site_target(href, here) for href in links)
     return tuple(urlsplit(target).path for target in found if target)
 
 
@@ -200,7 +159,7 @@ def render_fragment(embed_html: str, *, page_url: str, site_url: str, css: Seque
     body = doc.find("body")
     root = site_url if site_url.endswith("/") else site_url + "/"
     base = urljoin(root, embed_url(page_url))
-    for script in list(article.iter("script")):
+    for script in elements(article, ".//script"):
         script.drop_tree()
     for element in article.iter():
         for attribute in ("href", "src"):
@@ -212,7 +171,8 @@ def render_fragment(embed_html: str, *, page_url: str, site_url: str, css: Seque
                 absolute = root + absolute.removeprefix(root + EMBED_DIR + "/")  # the guide's page, not its embed
             element.set(attribute, absolute)
             if element.tag == "a" and urlsplit(absolute).scheme in ("http", "https"):
-                element.attrib.pop("target", None)
+                if "target" in element.attrib:
+                    del element.attrib["target"]
                 for name, setting in NEW_TAB.items():
                     element.set(name, setting)
             elif element.tag == "a" and element.get("target") == "_top":
@@ -228,185 +188,6 @@ def render_fragment(embed_html: str, *, page_url: str, site_url: str, css: Seque
     return f"{opening}>\n<style>\n{style}</style>\n{rest}\n"
 
 
-@dataclass(frozen=True)
-class Rule:
-    """One CSS rule: a style rule (selectors and declarations) or an at-rule (its prelude and its rules or text)."""
-
-    selectors: tuple[str, ...]  # empty for an at-rule
-    body: str  # declarations, or the text of an at-rule kept as it is
-    at: str = ""  # the at-rule's prelude, e.g. "@media screen and (min-width:60em)"
-    rules: tuple[Rule, ...] = ()  # nested rules of @media, @supports, @layer, @container
-
-
-#: At-rules whose nested rules are scoped like the top level.
-NESTING_AT_RULES = frozenset({"media", "supports", "layer", "container"})
-#: At-rules that would change the portal's own page: left out of a fragment.
-DROPPED_AT_RULES = frozenset({"charset", "font-face", "import", "namespace", "page"})
-ROOT_SELECTOR = re.compile(r"^(?::root|html|body)(?![\w-])")
-COMMENT = re.compile(r"(\"(?:\\.|[^\"\\])*\"|'(?:\\.|[^'\\])*')|/\*.*?\*/", re.DOTALL)
-REM = re.compile(r"(?<![\w.#-])(\d*\.?\d+)rem\b")
-
-
-def _blocks(css: str) -> Iterator[tuple[str, str | None]]:
-    """Yield (prelude, body) for each top-level statement of ``css``; body is None for a ``;`` statement."""
-    i, n, start = 0, len(css), 0
-    depth = 0
-    body_start = -1
-    while i < n:
-        char = css[i]
-        if css.startswith("/*", i):
-            end = css.find("*/", i + 2)
-            i = n if end < 0 else end + 2
-            continue
-        if char in "\"'":
-            end = i + 1
-            while end < n and css[end] != char:
-                end += 2 if css[end] == "\\" else 1
-            i = end + 1
-            continue
-        if char == "{":
-            if depth == 0:
-                body_start = i
-            depth += 1
-        elif char == "}":
-            depth -= 1
-            if depth == 0:
-                yield css[start:body_start].strip(), css[body_start + 1 : i]
-                start = i + 1
-            depth = max(depth, 0)
-        elif char == ";" and depth == 0:
-            yield css[start:i].strip(), None
-            start = i + 1
-        i += 1
-
-
-def _split_selectors(prelude: str) -> tuple[str, ...]:
-    """Split a selector list at its top-level commas."""
-    parts, depth, start, quote = [], 0, 0, ""
-    for i, char in enumerate(prelude):
-        if quote:
-            quote = "" if char == quote else quote
-        elif char in "\"'":
-            quote = char
-        elif char in "([":
-            depth += 1
-        elif char in ")]":
-            depth -= 1
-        elif char == "," and depth == 0:
-            parts.append(prelude[start:i].strip())
-            start = i + 1
-    parts.append(prelude[start:].strip())
-    return tuple(part for part in parts if part)
-
-
-def parse_css(css: str) -> tuple[Rule, ...]:
-    """Return the rules of a stylesheet (comments dropped)."""
-    rules = []
-    for prelude, body in _blocks(COMMENT.sub(lambda match: match.group(1) or "", css)):
-        if not prelude and body is None:
-            continue
-        if prelude.startswith("@"):
-            name = re.match(r"@([\w-]+)", prelude)
-            keyword = name.group(1).lower() if name else ""
-            if body is not None and keyword in NESTING_AT_RULES:
-                rules.append(Rule((), "", at=prelude, rules=parse_css(body)))
-            else:
-                rules.append(Rule((), body if body is not None else "", at=prelude))
-        elif body is not None:
-            rules.append(Rule(_split_selectors(prelude), body.strip()))
-    return tuple(rules)
-
-
-def _scope_selector(selector: str, wrapper: str) -> str:
-    """Return ``selector`` so that it matches only inside ``wrapper`` (page roots become the wrapper)."""
-    if ROOT_SELECTOR.match(selector):
-        return ROOT_SELECTOR.sub(wrapper, selector, count=1)
-    return f"{wrapper} {selector}"
-
-
-def scope_css(css: str, wrapper: str = f".{WRAPPER_CLASS}") -> tuple[Rule, ...]:
-    """Return a stylesheet's rules with every selector scoped under ``wrapper`` and ``rem`` sizes made local.
-
-    ``:root``, ``html`` and ``body`` become the wrapper itself. A fragment lives in someone else's page,
-    whose root font size is not the guide's, so ``1rem`` becomes ``var(--pg-rem)``, which the wrapper
-    sets to the guide's root size (125% of the reader's default font size, as Material's ``html``).
-    ``@charset``, ``@import`` and ``@page`` are dropped.
-    """
-
-    def scope(rules: Iterable[Rule]) -> Iterator[Rule]:
-        for rule in rules:
-            keyword = rule.at[1:].split(None, 1)[0].split("(")[0].lower() if rule.at else ""
-            if keyword in DROPPED_AT_RULES:
-                continue
-            if rule.rules:
-                yield Rule((), "", at=rule.at, rules=tuple(scope(rule.rules)))
-            elif rule.at:
-                yield rule
-            else:
-                selectors = tuple(_scope_selector(s, wrapper) for s in rule.selectors)
-                yield Rule(selectors, REM.sub(r"calc(\1 * var(--pg-rem))", rule.body))
-
-    # First: forget what the portal's page passes down. Last: the sizes every rem is measured by.
-    reset = Rule((wrapper,), "all: revert; display: block")
-    sizes = Rule((wrapper,), "font-size: medium; --pg-rem: 1.25em")
-    registered = Rule((), "syntax: '<length>'; inherits: true; initial-value: 20px", at="@property --pg-rem")
-    return (registered, reset, *scope(parse_css(css)), sizes)
-
-
-_OUTSIDE_PARENS = re.compile(r"\([^()]*\)")
-_CLASS = re.compile(r"\.(-?[_a-zA-Z][\w-]*)")
-_ATTRIBUTE = re.compile(r"\[\s*([\w-]+)\s*(?:[~|^$*]?=\s*[\"']?([^\]\"']*)[\"']?\s*)?\]")
-
-
-def _can_match(selector: str, classes: set[str], attributes: set[tuple[str, str]], names: set[str]) -> bool:
-    """Tell whether a selector could match the fragment, judged by its classes and attributes.
-
-    Only what is outside functional pseudo-classes (``:is(…)``, ``:not(…)``) counts, so the answer
-    errs towards keeping a rule.
-    """
-    plain = selector
-    while _OUTSIDE_PARENS.search(plain):
-        plain = _OUTSIDE_PARENS.sub("", plain)
-    if any(name not in classes for name in _CLASS.findall(plain)):
-        return False
-    for name, value in _ATTRIBUTE.findall(plain):
-        if name not in names:
-            return False
-        if value and "=" in selector and (name, value) not in attributes and name.startswith("data-md"):
-            return False
-    return True
-
-
-def prune_css(rules: Sequence[Rule], html: str) -> str:
-    """Return the CSS text of the rules that could match something in ``html``."""
-    doc = lxml.html.fragment_fromstring(html, create_parent="div")
-    classes: set[str] = set()
-    attributes: set[tuple[str, str]] = set()
-    names: set[str] = set()
-    for element in doc.iter():
-        if not isinstance(element.tag, str):
-            continue
-        classes.update(element.get("class", "").split())
-        for name, value in element.attrib.items():
-            names.add(name)
-            attributes.add((name, value))
-
-    def text(rules: Iterable[Rule], indent: str = "") -> Iterator[str]:
-        for rule in rules:
-            if rule.rules:
-                inner = "".join(text(rule.rules, indent + "  "))
-                if inner:
-                    yield f"{indent}{rule.at} {{\n{inner}{indent}}}\n"
-            elif rule.at:
-                yield f"{indent}{rule.at} {{ {rule.body} }}\n" if rule.body else f"{indent}{rule.at};\n"
-            else:
-                keep = [s for s in rule.selectors if _can_match(s.split(" ", 1)[-1], classes, attributes, names)]
-                if keep and rule.body:
-                    yield f"{indent}{', '.join(keep)} {{ {rule.body} }}\n"
-
-    return "".join(text(rules))
-
-
 # --------------------------------------------------------------------------- the guard over embeds
 
 
@@ -415,7 +196,7 @@ def sections_of(html: str) -> list[Section]:
     article = parse_article(html)
     if article is None:
         return []
-    return [emergency.extract_section(e) for e in article.iter("section") if e.get(KIND_ATTRIBUTE) is not None]
+    return [extract_section(e) for e in article.iter("section") if e.get(KIND_ATTRIBUTE) is not None]
 
 
 def check_variant(
@@ -428,15 +209,13 @@ def check_variant(
     number: str,
     lang: str,
     source: str | None = None,
-) -> list[emergency.Finding]:
+) -> list[Finding]:
     """Check an embed page or fragment (at ``where``) with the guard's rules, and against its main page.
 
     ``main_sections`` are the sections of the page it was made from (None when that page is not at hand).
     """
-    result = emergency.check_page(html, page=page, lock=lock, number=number, lang=lang, source=source)
-    findings = [
-        emergency.Finding(f.page, f.line, f.section, f.rule, f"In {where}: {f.message}", f.fix) for f in result.findings
-    ]
+    result = check_page(html, page=page, lock=lock, number=number, lang=lang, source=source)
+    findings = [Finding(f.page, f.line, f.section, f.rule, f"In {where}: {f.message}", f.fix) for f in result.findings]
     if main_sections is not None and list(main_sections) != result.sections:
         found = {section.id: section for section in result.sections}
         for section in main_sections:
@@ -446,11 +225,11 @@ def check_variant(
             message = "is not on it" if got is None else "differs from the page"
             changes = "" if got is None else "\n" + "\n".join(diff_sections(section, got))
             findings.append(
-                emergency.Finding(
+                Finding(
                     page,
-                    emergency.section_line(source, section.id),
+                    section_line(source, section.id),
                     section.id,
-                    "embed-differs",
+                    GuardRule.EMBED_DIFFERS,
                     f"In {where}: the {section.kind} section {message}.{changes}",
                     "Embeds are made from the page by hooks/embed_pages.py: rebuild, and check that no other "
                     "hook changes embed pages.",
@@ -459,11 +238,11 @@ def check_variant(
         extra = [s.id for s in result.sections if s.id not in {m.id for m in main_sections}]
         if extra:
             findings.append(
-                emergency.Finding(
+                Finding(
                     page,
                     None,
                     extra[0],
-                    "embed-differs",
+                    GuardRule.EMBED_DIFFERS,
                     f"In {where}: sections that are not on the page: {', '.join(extra)}.",
                     "Rebuild; embeds must hold exactly the page's sections.",
                 )
@@ -485,14 +264,14 @@ def _page_urls(site: Path) -> dict[str, Path]:
     return pages
 
 
-def check_embeds(site_dir: Path, *, lock: Lock, number: str, docs: Path | None = None) -> list[emergency.Finding]:
+def check_embeds(site_dir: Path, *, lock: Lock, number: str, docs: Path | None = None) -> list[Finding]:
     """Check the embed pages and fragments of a built folder: the guard's rules, the lock, and the main pages.
 
     Every page that holds approved sections must have an embed and a fragment that hold them
     unchanged; every embed and fragment present must pass the guard and match its main page.
     """
     site = Path(site_dir)
-    findings: list[emergency.Finding] = []
+    findings: list[Finding] = []
     known = {entry.page for entry in lock.entries.values()}
     main = _page_urls(site)
     sources: dict[str, str] = {}
@@ -508,7 +287,7 @@ def check_embeds(site_dir: Path, *, lock: Lock, number: str, docs: Path | None =
         if html_path is None:
             return None, None
         html = html_path.read_text(encoding="utf-8", errors="replace")
-        return sections_of(html), emergency.page_language(html, lock.source_language)
+        return sections_of(html), page_language(html, lock.source_language)
 
     outputs: list[tuple[str, str, str, str, Path]] = []  # (kind, page, main page URL, where, file)
     embed_root = site / EMBED_DIR
@@ -516,7 +295,7 @@ def check_embeds(site_dir: Path, *, lock: Lock, number: str, docs: Path | None =
         if html_path.is_relative_to(site / FRAGMENT_DIR):
             continue
         rel = html_path.relative_to(embed_root).as_posix()
-        page = emergency.source_for(html_path, embed_root, docs, known)
+        page = source_for(html_path, embed_root, docs, known)
         outputs.append(("embed", page, rel[: -len("index.html")], f"{EMBED_DIR}/{rel}", html_path))
     fragment_root = site / FRAGMENT_DIR
     for html_path in sorted(fragment_root.rglob("*.html")) if fragment_root.is_dir() else []:
@@ -527,7 +306,7 @@ def check_embeds(site_dir: Path, *, lock: Lock, number: str, docs: Path | None =
         html = html_path.read_text(encoding="utf-8", errors="replace")
         main_sections, main_lang = main_of(page_url)
         if kind == "embed":
-            lang = emergency.page_language(html, lock.source_language)
+            lang = page_language(html, lock.source_language)
         else:
             wrapper = lxml.html.fragment_fromstring(html, create_parent="div").find("div")
             lang = (wrapper.get("lang") if wrapper is not None else None) or main_lang or lock.source_language
@@ -544,7 +323,7 @@ def check_embeds(site_dir: Path, *, lock: Lock, number: str, docs: Path | None =
         checked.add((kind, page))
     # Approved sections whose page is in this folder (a page that is missing altogether is the guard's finding).
     built = {
-        (emergency.page_language(path.read_text(encoding="utf-8", errors="replace"), lock.source_language), url)
+        (page_language(path.read_text(encoding="utf-8", errors="replace"), lock.source_language), url)
         for url, path in main.items()
     }
     for entry in lock.entries.values():
@@ -554,11 +333,11 @@ def check_embeds(site_dir: Path, *, lock: Lock, number: str, docs: Path | None =
         for kind, path in (("embed", embed_file), ("fragment", fragment_path(entry.page))):
             if (kind, entry.page) not in checked:
                 findings.append(
-                    emergency.Finding(
+                    Finding(
                         entry.page,
                         None,
                         entry.id,
-                        "embed-missing",
+                        GuardRule.EMBED_MISSING,
                         f"The page holds the approved {entry.section.kind} section '{entry.section.heading}', "
                         f"but the built folder has no {kind} of it ({path}).",
                         "Build with hooks/embed_pages.py listed under hooks: in mkdocs.yml.",
@@ -579,17 +358,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--config", type=Path, default=Path("mkdocs.yml"), help="mkdocs.yml to read the number from")
     args = parser.parse_args(argv)
     try:
-        settings = emergency.read_config(args.config) if args.config.is_file() else {"number": "911"}
-        lock = emergency.read_lock(settings.get("lock") or Path("hooks") / emergency.LOCK_FILE)
+        settings, lock = configured_lock(args.config)
         if not args.site.is_dir():
-            raise LockError(f"{args.site}: no such folder. Build the site first (`make build`).")
-        emergency.require_number(lock, settings["number"])
-        findings = check_embeds(args.site, lock=lock, number=settings["number"], docs=args.docs)
-    except LockError as error:
+            raise OutputError(f"{args.site}: no such folder. Build the site first (`make build`).")
+        findings = check_embeds(args.site, lock=lock, number=settings.number, docs=args.docs)
+    except GuideError as error:
         print(f"Error: {error}", file=sys.stderr)
         return 2
     if findings:
-        print(emergency.format_findings(findings), file=sys.stderr)
+        print(format_findings(findings), file=sys.stderr)
         return 1
     count = sum(1 for _ in (args.site / EMBED_DIR).rglob("*.html"))
     print(f"Embeds: {count} embed pages and fragments of {args.site} keep their emergency sections intact.")

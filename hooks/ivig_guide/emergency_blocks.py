@@ -97,13 +97,13 @@ class SafetyBlocksExtension(BlocksExtension):
         self.config: dict[str, list[Any]] = {}
         super().__init__(*args, **kwargs)
 
-    def extendMarkdownBlocks(self, md: Markdown, block_mgr: Any) -> None:  # noqa: N802 (Markdown's API name)
+    def extendMarkdownBlocks(self, md: Markdown, block_mgr: Any) -> None:
         """Register the ``emergency``, ``urgent`` and ``first-aid`` blocks."""
         for kind in KINDS:
             name = "".join(part.title() for part in kind.split("-")) + "Block"
             block_mgr.register(type(name, (SafetyBlock,), {"NAME": kind}), {})
 
 
-def makeExtension(*args: Any, **kwargs: Any) -> SafetyBlocksExtension:  # noqa: N802 (Markdown's API name)
+def makeExtension(*args: Any, **kwargs: Any) -> SafetyBlocksExtension:
     """Return the extension, as Markdown expects of an extension module."""
     return SafetyBlocksExtension(*args, **kwargs)

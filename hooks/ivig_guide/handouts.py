@@ -28,8 +28,8 @@ from pathlib import Path
 
 import lxml.html
 
-from ivig_guide.emergency import configured_lock, format_findings
-from ivig_guide.lock import Lock, LockEntry, LockError
+from ivig_guide.errors import GuideError, OutputError
+from ivig_guide.lock import Lock, LockEntry
 from ivig_guide.pdf_check import check_pdf_fonts, check_pdf_text, pdf_fonts, pdf_text
 from ivig_guide.print_pages import (
     CARD_PAGE,
@@ -42,9 +42,11 @@ from ivig_guide.print_pages import (
     PDF_ATTRIBUTE,
     handout_pdf,
 )
+from ivig_guide.rules import format_findings
+from ivig_guide.settings import configured_lock
 
 
-class HandoutError(RuntimeError):
+class HandoutError(OutputError):
     """The handouts cannot be printed or failed a check; the message says what to do."""
 
 
@@ -79,7 +81,7 @@ def plan(site: Path) -> list[Job]:
             continue
         root = lxml.html.document_fromstring(head + "</head></html>")
         relative = path.relative_to(site).as_posix()
-        jobs.append(Job(_url(relative), root.get(PDF_ATTRIBUTE), "Letter", _meta(path, "description"), None))
+        jobs.append(Job(_url(relative), str(root.get(PDF_ATTRIBUTE, "")), "Letter", _meta(path, "description"), None))
     if len(jobs) == 3:
         raise HandoutError(f"{site}: no page of the guide was found (pages carry {PDF_ATTRIBUTE} on <html>).")
     return jobs
@@ -192,7 +194,7 @@ def make_handouts(site: Path, *, config: Path = Path("mkdocs.yml")) -> dict[str,
     shutil.rmtree(out, ignore_errors=True)
     try:
         timings = print_all(site, jobs, out)
-        problems = check_all(out, jobs, lock=lock, lang=settings["lang"], number=settings["number"])
+        problems = check_all(out, jobs, lock=lock, lang=settings.lang, number=settings.number)
         if problems:
             raise HandoutError("\n\n".join(problems))
         for job in jobs:
@@ -216,7 +218,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     started = time.perf_counter()
     try:
         timings = make_handouts(args.site, config=args.config)
-    except (HandoutError, LockError, BrowserNotFound) as error:
+    except (GuideError, BrowserNotFound) as error:
         print(f"Handouts not made: {error}", file=sys.stderr)
         return 1
     print(f"Printed {len(timings)} PDFs into {args.site / HANDOUTS_DIR}/ in {time.perf_counter() - started:.1f} s.")

@@ -12,11 +12,13 @@ from __future__ import annotations
 import difflib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import yaml
 
 from ivig_guide.emergency_blocks import KINDS
+from ivig_guide.errors import LockError
 
 LOCK_VERSION = 1
 BLOCK_TYPES = ("text", "list", "steps")
@@ -30,10 +32,6 @@ HEADER = """\
 """
 
 Block = tuple[str, "str | tuple[str, ...]"]
-
-
-class LockError(ValueError):
-    """The lock file is missing, malformed or inconsistent."""
 
 
 @dataclass(frozen=True)
@@ -139,6 +137,17 @@ def load_lock(text: str, *, path: str = "emergency-lock.yml") -> Lock:
     if problems:
         raise LockError(f"{path}: translations do not match their originals:\n  " + "\n  ".join(problems))
     return lock
+
+
+def read_lock(path: Path) -> Lock:
+    """Return the lock at ``path``; raise LockError if it is missing or malformed."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise LockError(
+            f"{path}: the approved lock is missing. Restore it from git, or create it with `make approve-emergency`."
+        ) from None
+    return load_lock(text, path=str(path))
 
 
 def _entry(raw: Any, where: str) -> LockEntry:

@@ -3,7 +3,7 @@
 The text of a PDF comes out with its own line breaks, hyphenation and running headers, so the check
 compares the text and the approved wording with every space and hyphen taken out. A step is found
 when its whole wording is in the PDF after the previous step; the emergency number must be there as
-a number of its own. The findings are the guard's own :class:`~ivig_guide.emergency.Finding`.
+a number of its own. The findings are the guard's own :class:`~ivig_guide.rules.Finding`.
 """
 
 from __future__ import annotations
@@ -13,8 +13,8 @@ import unicodedata
 from collections.abc import Iterable
 from pathlib import Path
 
-from ivig_guide.emergency import Finding
 from ivig_guide.lock import LockEntry
+from ivig_guide.rules import Finding, Rule
 
 #: Characters a PDF's text may add or drop where lines break: spaces, hyphens and dashes.
 _BREAKS = re.compile(r"[\s\u00ad\u2010\u2011\u2012\u2013\u2014-]+")
@@ -62,7 +62,7 @@ def check_pdf_fonts(fonts: Iterable[str], *, pdf: str) -> list[Finding]:
             pdf,
             None,
             None,
-            "pdf-font",
+            Rule.PDF_FONT,
             f"The PDF uses fonts of the machine that printed it ({', '.join(strangers)}), "
             "not only the guide's print font (Atkinson Hyperlegible and its Mono), "
             "so its layout depends on that machine.",
@@ -98,7 +98,7 @@ def check_pdf_text(text: str, *, pdf: str, entries: Iterable[LockEntry], number:
                         pdf,
                         None,
                         entry.id,
-                        "pdf-steps-order" if earlier else "pdf-step-missing",
+                        Rule.PDF_STEPS_ORDER if earlier else Rule.PDF_STEP_MISSING,
                         f"Step {n} of '{section.heading}' ({entry.page}) "
                         + ("comes before the step it follows" if earlier else "is not in the PDF's text")
                         + f": '{step}'.",
@@ -107,6 +107,6 @@ def check_pdf_text(text: str, *, pdf: str, entries: Iterable[LockEntry], number:
                 )
     if needs_number and not re.search(rf"(?<!\d){re.escape(number)}(?!\d)", text):
         findings.append(
-            Finding(pdf, None, None, "pdf-number-missing", f"The emergency number {number} is not in the PDF.", FIX)
+            Finding(pdf, None, None, Rule.PDF_NUMBER_MISSING, f"The emergency number {number} is not in the PDF.", FIX)
         )
     return findings

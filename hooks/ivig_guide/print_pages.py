@@ -19,10 +19,12 @@ from urllib.parse import urljoin, urlsplit
 
 import lxml.html
 
-from ivig_guide.content import parse_article
-from ivig_guide.emergency import PRINT_SOURCE_ATTRIBUTE, Finding, PageResult, check_build, check_page
+from ivig_guide.article import parse_article
 from ivig_guide.emergency_blocks import KIND_ATTRIBUTE, TITLE_CLASS
 from ivig_guide.lock import Lock
+from ivig_guide.page_check import PageResult, check_build, check_page
+from ivig_guide.rules import Finding, Rule
+from ivig_guide.site_check import PRINT_SOURCE_ATTRIBUTE
 
 #: Where the print pages are written, relative to the site folder.
 GUIDE_PAGE = "print/guide/index.html"
@@ -286,7 +288,7 @@ def check_print_page(
         if not isinstance(part.tag, str) or part.get(SOURCE_ATTRIBUTE) is None:
             continue
         fragment = lxml.html.tostring(part, encoding="unicode", method="html", with_tail=False)
-        src = part.get(SOURCE_ATTRIBUTE)
+        src = str(part.get(SOURCE_ATTRIBUTE))
         results.append(check_page(f"<article>{fragment}</article>", page=src, lock=lock, number=number, lang=lang))
     findings = [finding for result in results for finding in result.findings]
     if lock is not None:
@@ -295,14 +297,14 @@ def check_print_page(
             findings += check_build(results, lock=lock, lang=lang, built_pages=printed)
         else:
             # A part holds chosen sections of its page, not all of them: only the required ones must be there.
-            findings = [finding for finding in findings if finding.rule != "section-missing"]
+            findings = [finding for finding in findings if finding.rule != Rule.SECTION_MISSING]
             seen = {section.id for result in results for section in result.sections}
             findings += [
                 Finding(
                     name,
                     None,
                     section_id,
-                    "section-missing",
+                    Rule.SECTION_MISSING,
                     "The approved section is not on this print page.",
                     "Restore it in the template of the print page.",
                 )

@@ -14,7 +14,7 @@ from collections.abc import Iterator
 import lxml.html
 import textstat
 
-from ivig_guide.content import parse_article
+from ivig_guide.article import parse_article
 
 #: Highest SMOG grade allowed on a page for patients.
 READER_LIMIT = 8.0

@@ -18,15 +18,12 @@ from urllib.parse import unquote, urljoin, urlsplit
 import lxml.html
 
 from ivig_guide.embed import check_embeds
-from ivig_guide.emergency import (
-    Finding,
-    check_site,
-    check_site_against_lock,
-    configured_lock,
-    format_findings,
-)
-from ivig_guide.lock import Lock, LockError
+from ivig_guide.errors import GuideError, OutputError
+from ivig_guide.lock import Lock
 from ivig_guide.print_pages import CARD_PAGE, CARD_SECTIONS, GUIDE_PAGE, HANDOUTS_DIR, check_print_page
+from ivig_guide.rules import Finding, format_findings
+from ivig_guide.settings import configured_lock
+from ivig_guide.site_check import check_site, check_site_against_lock
 
 
 def check_release(site: Path, *, lock: Lock, number: str, lang: str, docs: Path | None) -> list[str]:
@@ -87,9 +84,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         settings, lock = configured_lock(args.config)
         if not args.site.is_dir():
-            raise LockError(f"{args.site}: no such folder. Run `make release`.")
-        problems = check_release(args.site, lock=lock, number=settings["number"], lang=settings["lang"], docs=args.docs)
-    except LockError as error:
+            raise OutputError(f"{args.site}: no such folder. Run `make release`.")
+        problems = check_release(args.site, lock=lock, number=settings.number, lang=settings.lang, docs=args.docs)
+    except GuideError as error:
         print(f"Error: {error}", file=sys.stderr)
         return 2
     if problems:

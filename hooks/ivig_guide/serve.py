@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import gzip
 import mimetypes
+import socket
 import sys
 import threading
 from collections.abc import Iterator
@@ -34,18 +35,17 @@ class Served:
 
 def free_port() -> int:
     """Return a loopback TCP port that is free right now."""
-    import socket
-
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
+        port: int = probe.getsockname()[1]
+        return port
 
 
 def _handler(root: Path, served: Served, compress: bool) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
 
-        def log_message(self, format: str, *args: object) -> None:  # noqa: A002 - signature of the base class
+        def log_message(self, format: str, *args: object) -> None:
             """Keep test output quiet; requests are recorded in ``served.requests`` instead."""
 
         def _resolve(self, path: str) -> Path | None:
@@ -54,11 +54,11 @@ def _handler(root: Path, served: Served, compress: bool) -> type[BaseHTTPRequest
                 return None
             return target
 
-        def do_HEAD(self) -> None:  # noqa: N802 - name fixed by http.server
+        def do_HEAD(self) -> None:
             """Answer like GET without a body."""
             self._respond(head=True)
 
-        def do_GET(self) -> None:  # noqa: N802 - name fixed by http.server
+        def do_GET(self) -> None:
             """Send a file, a redirect to the folder's URL, or the site's 404 page."""
             self._respond(head=False)
 
@@ -101,7 +101,7 @@ class _Server(ThreadingHTTPServer):
 
     daemon_threads = True
 
-    def handle_error(self, request: object, client_address: object) -> None:
+    def handle_error(self, request: socket.socket | tuple[bytes, socket.socket], client_address: object) -> None:
         """Ignore connections the browser closed (it moved on to the next page); report anything else."""
         if isinstance(sys.exc_info()[1], ConnectionError):
             return
@@ -117,7 +117,10 @@ def serve(directory: Path | str, *, port: int = 0, compress: bool = True) -> Ite
     server.daemon_threads = True
     served.port = server.server_address[1]
     served.url = f"http://127.0.0.1:{served.port}/"
-    thread = threading.Thread(target=server.serve_forever, name=f"serve-{served.port}", daemon=True)
+    # A short poll interval: shutdown() waits for the loop to notice, 0.5 s by default on every serve().
+    thread = threading.Thread(
+        target=server.serve_forever, kwargs={"poll_interval": 0.05}, name=f"serve-{served.port}", daemon=True
+    )
     thread.start()
     try:
         yield served

@@ -1,0 +1,94 @@
+"""Approving emergency wording: the new lock made from a build, the changes it makes, and who approves.
+
+``make approve-emergency`` builds the site without the lock, then ``python -m ivig_guide.emergency approve``
+shows the word-by-word changes and, once confirmed, rewrites ``hooks/emergency-lock.yml``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import os
+import subprocess
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from ivig_guide.lock import Lock, LockEntry, diff_sections, dump_lock
+from ivig_guide.page_check import PageResult
+from ivig_guide.rules import format_findings
+from ivig_guide.site_check import check_site
+
+
+def approved_lock(
+    results: Sequence[PageResult], old: Lock | None, *, number: str, by: str, today: str
+) -> tuple[Lock, list[str]]:
+    """Return the lock that approves what was found, and the lines that describe the changes."""
+    entries: dict[str, LockEntry] = {}
+    changes: list[str] = []
+    if old is not None and old.emergency_number != number:
+        changes.append(f"  ~ emergency number: {old.emergency_number} → {number}")
+    for result in sorted(results, key=lambda r: (r.lang, r.page)):
+        for section in result.sections:
+            previous = old.get(result.lang, section.id) if old else None
+            entry = LockEntry(
+                result.lang, result.page, section, by, today, previous.translation_of if previous else None
+            )
+            if previous is not None and previous.section == section and previous.page == result.page:
+                entry = previous
+            else:
+                where = f"{entry.key} on {result.page}"
+                if previous is not None and previous.page != result.page:
+                    where += f" (moved from {previous.page})"
+                changes.append(f"{where}:")
+                changes.extend(diff_sections(previous.section if previous else None, section))
+            entries[entry.key] = entry
+    languages = {result.lang for result in results}
+    for key, previous in old.entries.items() if old else ():
+        if key not in entries and previous.lang not in languages:
+            entries[key] = previous  # another language's edition, not part of this build
+        elif key not in entries:
+            changes.append(f"{key} on {previous.page}:")
+            changes.extend(diff_sections(previous.section, None))
+    source_language = old.source_language if old else "en"
+    return Lock(number, source_language, entries), changes
+
+
+def _approver(given: str | None) -> str:
+    """Return who approves: the given name, else git's user.name, else the login name."""
+    if given:
+        return given
+    try:
+        name = subprocess.run(["git", "config", "user.name"], capture_output=True, text=True, check=False).stdout
+    except OSError:
+        name = ""
+    return name.strip() or os.environ.get("USER", "unknown")
+
+
+def approve(args: argparse.Namespace, old: Lock | None, lock_path: Path, *, number: str, lang: str) -> int:
+    """Show what changes, ask, and rewrite the lock."""
+    results = check_site(args.site, lock=None, number=number, lang=lang, docs=args.docs)
+    broken = [finding for result in results for finding in result.findings]
+    if broken:
+        print(format_findings(broken).replace("so nothing was published", "so it cannot be approved"), file=sys.stderr)
+        return 1
+    by = _approver(args.by)
+    new, changes = approved_lock(results, old, number=number, by=by, today=datetime.date.today().isoformat())
+    if not changes:
+        print(f"Nothing to approve: {lock_path} matches the site ({len(new.entries)} sections).")
+        return 0
+    print(f"Changes to approved emergency content ({lock_path}):\n")
+    print("\n".join(changes))
+    print()
+    if not args.yes:
+        if not sys.stdin.isatty():
+            print(
+                "Not approved: no terminal to confirm. Run `make approve-emergency YES=1` to approve.", file=sys.stderr
+            )
+            return 1
+        if input(f"Approve these changes as {by}? Type 'yes': ").strip().lower() != "yes":
+            print("Not approved; the lock is unchanged.")
+            return 1
+    lock_path.write_text(dump_lock(new), encoding="utf-8")
+    print(f"Approved by {by}. Commit {lock_path} together with the page change.")
+    return 0

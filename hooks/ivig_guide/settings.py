@@ -1,0 +1,207 @@
+"""The guide's settings: read once from mkdocs.yml, with one set of defaults, for every hook and command.
+
+Hooks build :class:`Settings` from the configuration MkDocs loaded (:func:`settings_from_config`);
+commands that run on a built folder read the same file without MkDocs (:func:`read_settings`), with
+``!ENV`` tags resolved as MkDocs resolves them (``pyyaml_env_tag``) and ``INHERIT`` merged as MkDocs
+merges it (``mergedeep``). Either way the values are checked here, and the emergency number is checked
+against the approved lock in one place (:func:`guard_lock`).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import mergedeep
+import yaml
+from yaml_env_tag import construct_env_tag
+
+from ivig_guide.errors import LockError, SettingsError
+from ivig_guide.lock import Lock, read_lock
+
+#: The approved lock, beside the hooks: hooks/emergency-lock.yml.
+LOCK_FILE = "emergency-lock.yml"
+#: ``EMERGENCY_GUARD=approve`` (set only by ``make approve-emergency``): build new wording without the lock.
+APPROVE_ENV = "EMERGENCY_GUARD"
+DEFAULT_NUMBER = "911"
+DEFAULT_LANGUAGE = "en"
+
+
+@dataclass(frozen=True)
+class Clinic:
+    """The clinic that publishes this copy of the guide (blank in the upstream guide)."""
+
+    name: str = ""
+    care_team_phone: str = ""
+
+
+@dataclass(frozen=True)
+class Settings:
+    """What the guide's hooks and commands need from mkdocs.yml."""
+
+    config_file: Path  # mkdocs.yml
+    site_name: str
+    site_url: str
+    lang: str  # theme.language
+    number: str  # extra.emergency_number, digits
+    emergency_url: str  # extra.emergency_url
+    clinic: Clinic
+    review: Mapping[str, Any]  # extra.review: site-wide reviewed / review_due
+    handouts: bool  # extra.handouts: pages link their PDFs
+
+    @property
+    def lock_path(self) -> Path:
+        """Return the approved lock's path: hooks/emergency-lock.yml beside mkdocs.yml."""
+        return self.config_file.parent / "hooks" / LOCK_FILE
+
+
+class _Loader(yaml.SafeLoader):
+    """mkdocs.yml as MkDocs reads it: ``!ENV`` resolved, ``!!python/name:`` tags kept as their name."""
+
+
+_Loader.add_constructor("!ENV", construct_env_tag)
+_Loader.add_multi_constructor("tag:yaml.org,2002:python/name:", lambda loader, suffix, node: suffix)
+_Loader.add_multi_constructor("!", lambda loader, suffix, node: None)
+
+
+def load_config_file(path: Path, *, _seen: tuple[Path, ...] = ()) -> dict[str, Any]:
+    """Return mkdocs.yml as a mapping, its ``INHERIT`` parent merged in; raise SettingsError naming the file."""
+    if path.resolve() in _seen:
+        raise SettingsError(f"{path}: INHERIT leads back to itself; point it at another file.")
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise SettingsError(f"{path}: no such file. Run the command in the guide's folder, or pass --config.") from None
+    except (OSError, UnicodeDecodeError) as error:
+        raise SettingsError(f"{path}: cannot read it ({error}). Save it as UTF-8 text.") from None
+    try:
+        data = yaml.load(text, Loader=_Loader) or {}
+    except yaml.YAMLError as error:
+        # Where the broken construct starts (an unclosed bracket), else where the parser gave up.
+        mark = getattr(error, "context_mark", None) or getattr(error, "problem_mark", None)
+        where = f"{path}:{mark.line + 1}" if mark is not None else str(path)
+        raise SettingsError(f"{where}: not valid YAML ({getattr(error, 'problem', error)}).") from None
+    if not isinstance(data, dict):
+        raise SettingsError(f"{path}: expected settings (key: value lines), found {type(data).__name__}.")
+    parent = data.pop("INHERIT", None)
+    if parent is None:
+        return data
+    merged = load_config_file(path.parent / str(parent), _seen=(*_seen, path.resolve()))
+    return dict(mergedeep.merge(merged, data))
+
+
+def read_settings(path: Path = Path("mkdocs.yml")) -> Settings:
+    """Return the settings of the mkdocs.yml at ``path`` (``INHERIT`` and ``!ENV`` resolved), checked."""
+    return settings_from_config(load_config_file(path), config_file=path)
+
+
+def settings_from_config(config: Mapping[str, Any], *, config_file: Path) -> Settings:
+    """Return checked settings from a loaded configuration (MkDocs' own, or :func:`load_config_file`'s)."""
+    where = config_file.name
+    extra = _mapping(config.get("extra"), f"{where}: extra")
+    theme = config.get("theme")
+    lang = str(_get(theme, "language") or DEFAULT_LANGUAGE)
+    clinic = _mapping(extra.get("clinic"), f"{where}: extra.clinic")
+    return Settings(
+        config_file=config_file,
+        site_name=str(config.get("site_name") or ""),
+        site_url=str(config.get("site_url") or ""),
+        lang=lang,
+        number=emergency_number(extra.get("emergency_number", DEFAULT_NUMBER), where=where),
+        emergency_url=str(extra.get("emergency_url") or ""),
+        clinic=Clinic(
+            name=_text(clinic.get("name"), f"{where}: extra.clinic.name"),
+            care_team_phone=_text(clinic.get("care_team_phone"), f"{where}: extra.clinic.care_team_phone"),
+        ),
+        review=_mapping(extra.get("review"), f"{where}: extra.review"),
+        handouts=_flag(extra.get("handouts")),
+    )
+
+
+def settings_of_build(config: Mapping[str, Any], config_file: str | None) -> Settings:
+    """Return the settings of a configuration MkDocs loaded (``config.config_file_path`` names its file)."""
+    return settings_from_config(config, config_file=Path(config_file or "mkdocs.yml"))
+
+
+def emergency_number(value: object, *, where: str = "mkdocs.yml") -> str:
+    """Return ``extra.emergency_number`` as its digits; raise SettingsError saying how to write it."""
+    if isinstance(value, bool) or isinstance(value, int | float):
+        raise SettingsError(
+            f"{where}: extra.emergency_number is written as a YAML number ({value!r}), which drops leading zeros "
+            f'(000 becomes 0). Quote it: emergency_number: "{value}".'
+        )
+    number = str(value or "").strip()
+    if not number.isdigit():
+        raise SettingsError(
+            f'{where}: extra.emergency_number must be the digits readers dial, quoted, like "911"; found {number!r}.'
+        )
+    return number
+
+
+def guard_lock(settings: Settings) -> Lock | None:
+    """Return the lock a build checks against, approved for the configured number; None while approving.
+
+    ``EMERGENCY_GUARD=approve`` means: apply the structural rules, but do not compare with the lock, so the
+    new wording can be built and shown for approval.
+    """
+    if os.environ.get(APPROVE_ENV) == "approve":
+        return None
+    return approved_lock(settings)
+
+
+def approved_lock(settings: Settings) -> Lock:
+    """Return the approved lock, or raise LockError if it is missing, malformed or for another number."""
+    lock = read_lock(settings.lock_path)
+    require_number(lock, settings.number)
+    return lock
+
+
+def require_number(lock: Lock, number: str) -> None:
+    """Raise LockError unless the lock was approved for the configured emergency number."""
+    if lock.emergency_number != number:
+        raise LockError(
+            f"{LOCK_FILE} was approved for emergency number {lock.emergency_number}, but extra.emergency_number "
+            f"in mkdocs.yml is {number}. Change the text and the setting together, then run `make approve-emergency`."
+        )
+
+
+def configured_lock(config: Path) -> tuple[Settings, Lock]:
+    """Return the settings of ``config`` (mkdocs.yml) and the approved lock they name."""
+    settings = read_settings(config)
+    return settings, approved_lock(settings)
+
+
+def _get(value: object, key: str) -> object:
+    """Return ``value[key]`` for a mapping or MkDocs' theme object, else None."""
+    try:
+        return value[key] if value is not None else None  # type: ignore[index]
+    except (KeyError, TypeError):
+        return None
+
+
+def _mapping(value: object, where: str) -> Mapping[str, Any]:
+    """Return a mapping setting ({} when absent); raise SettingsError when it is not one."""
+    if value is None:
+        return {}
+    if not isinstance(value, Mapping):
+        raise SettingsError(f"{where} must be a group of settings (key: value lines), found {value!r}.")
+    return value
+
+
+def _text(value: object, where: str) -> str:
+    """Return a text setting ('' when absent); raise SettingsError when it is a list or a group."""
+    if value is None:
+        return ""
+    if isinstance(value, Mapping | list):
+        raise SettingsError(f"{where} must be text, found {value!r}. Quote it if it holds a colon.")
+    return str(value).strip()
+
+
+def _flag(value: object) -> bool:
+    """Return a yes/no setting; ``!ENV`` values arrive as YAML-typed strings or booleans."""
+    if isinstance(value, str):
+        return value.strip().lower() in ("1", "true", "yes", "on")
+    return bool(value)

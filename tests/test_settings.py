@@ -1,0 +1,75 @@
+"""The settings object: mkdocs.yml read once, as MkDocs reads it, and checked, for every hook and command."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from conftest import ROOT
+
+from ivig_guide.errors import GuideError, LockError, SettingsError
+from ivig_guide.settings import configured_lock, read_settings
+
+
+def _write(folder: Path, name: str, text: str) -> Path:
+    path = folder / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_the_guide_settings_are_read() -> None:
+    """Read the guide's own mkdocs.yml: the number, the language and the lock beside the hooks."""
+    settings, lock = configured_lock(ROOT / "mkdocs.yml")
+    assert settings.number == lock.emergency_number
+    assert settings.lock_path == ROOT / "hooks" / "emergency-lock.yml"
+    assert settings.site_name and settings.lang
+
+
+def test_env_tags_and_inherit_are_resolved(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Resolve !ENV as MkDocs does (variable, else default) and merge INHERIT's parent under the child."""
+    _write(
+        tmp_path,
+        "base.yml",
+        "site_name: Base\nsite_url: !ENV [PG_TEST_URL, 'https://a.example/']\n"
+        "extra:\n  emergency_number: '999'\n  handouts: !ENV [PG_TEST_HANDOUTS, false]\n  clinic:\n    name: A\n",
+    )
+    child = _write(tmp_path, "child.yml", "INHERIT: base.yml\nextra:\n  clinic:\n    care_team_phone: '123'\n")
+    monkeypatch.delenv("PG_TEST_URL", raising=False)
+    monkeypatch.setenv("PG_TEST_HANDOUTS", "true")
+    settings = read_settings(child)
+    assert settings.site_url == "https://a.example/"
+    assert settings.handouts is True
+    assert (settings.number, settings.clinic.name, settings.clinic.care_team_phone) == ("999", "A", "123")
+    monkeypatch.setenv("PG_TEST_URL", "https://b.example/")
+    assert read_settings(child).site_url == "https://b.example/"
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        pytest.param("extra:\n  emergency_number: 000\n", 'Quote it: emergency_number: "0"', id="unquoted-000"),
+        pytest.param("extra:\n  emergency_number: 911\n", 'Quote it: emergency_number: "911"', id="unquoted-911"),
+        pytest.param("extra:\n  emergency_number: 'nine'\n", "must be the digits readers dial", id="not-digits"),
+        pytest.param("extra:\n  clinic: nobody\n", "extra.clinic must be a group of settings", id="clinic-text"),
+        pytest.param("extra:\n  clinic:\n    name: [a, b]\n", "extra.clinic.name must be text", id="name-list"),
+        pytest.param("site_name: [unclosed\n", "mkdocs.yml:1: not valid YAML", id="bad-yaml"),
+        pytest.param("INHERIT: missing.yml\n", "missing.yml: no such file", id="inherit-missing"),
+    ],
+)
+def test_bad_settings_name_the_setting_and_the_fix(tmp_path: Path, text: str, message: str) -> None:
+    """Refuse a wrong setting with a message naming the file, the setting and how to write it."""
+    with pytest.raises(SettingsError) as raised:
+        read_settings(_write(tmp_path, "mkdocs.yml", text))
+    assert message in str(raised.value)
+    assert isinstance(raised.value, GuideError)
+
+
+def test_lock_for_another_number_is_refused(tmp_path: Path) -> None:
+    """Refuse a lock approved for another number than the settings name, in one place for every command."""
+    (tmp_path / "hooks").mkdir()
+    (tmp_path / "hooks" / "emergency-lock.yml").write_text(
+        (ROOT / "hooks" / "emergency-lock.yml").read_text(encoding="utf-8"), encoding="utf-8"
+    )
+    config = _write(tmp_path, "mkdocs.yml", "extra:\n  emergency_number: '112'\n")
+    with pytest.raises(LockError, match="extra.emergency_number in mkdocs.yml is 112"):
+        configured_lock(config)
