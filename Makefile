@@ -49,9 +49,12 @@ browser: $(VENV)/.handout-deps ## Find Chromium (CHROMIUM, /usr/bin/chromium, or
 test-fonts: $(VENV)/.handout-deps ## Chromium, and the fonts the browser tests look with (unpacked into .venv/test-fonts/)
 	@$(BIN)/python -m ivig_guide.browser --fonts >/dev/null
 
+# The standalone guard runs on the built folder too, so a site is never published unguarded, even when
+# mkdocs.yml lost its hooks.
 build: $(VENV)/.build-deps ## Build site/ strictly; any warning or emergency-guard finding fails it, leaving no site/
 	@rm -rf $(SITE).tmp
-	@if $(BIN)/mkdocs build --strict --site-dir $(SITE).tmp; then \
+	@if $(BIN)/mkdocs build --strict --site-dir $(SITE).tmp \
+	  && $(BIN)/python -m ivig_guide.emergency check $(SITE).tmp --docs docs >/dev/null; then \
 	  rm -rf $(SITE) && mv $(SITE).tmp $(SITE) && echo "Built $(SITE)/"; \
 	else \
 	  rm -rf $(SITE).tmp $(SITE); echo "Build failed: $(SITE)/ was removed, nothing to publish." >&2; exit 1; \
@@ -85,13 +88,14 @@ screenshots: build $(VENV)/.test-deps browser ## PNGs of every page (phone, desk
 	$(BIN)/python tests/screenshots.py $(SITE) screenshots
 
 check-emergency: build ## Check the emergency sections of the built site/ against the approved lock
-	$(BIN)/python -m ivig_guide.emergency check $(SITE) --docs docs
+	@$(BIN)/python -m ivig_guide.emergency check $(SITE) --docs docs || { rm -rf $(SITE); \
+	  echo "$(SITE)/ was removed: do not publish it." >&2; exit 1; }
 
-approve-emergency: $(VENV)/.build-deps ## Show changes to emergency wording and approve them (YES=1 skips the prompt)
+approve-emergency: $(VENV)/.build-deps ## Show changes to emergency wording and approve them (BY="Name"; YES=1 skips the prompt)
 	@rm -rf $(SITE).approve
 	@EMERGENCY_GUARD=approve $(BIN)/mkdocs build --strict --quiet --site-dir $(SITE).approve || { rm -rf $(SITE).approve; exit 1; }
-	@$(BIN)/python -m ivig_guide.emergency approve $(SITE).approve --docs docs $(if $(YES),--yes) $(if $(BY),--by "$(BY)"); \
-	  status=$$?; rm -rf $(SITE).approve; exit $$status
+	@status=0; $(BIN)/python -m ivig_guide.emergency approve $(SITE).approve --docs docs $(if $(YES),--yes) \
+	  $(if $(BY),--by "$(BY)") || status=$$?; rm -rf $(SITE).approve; exit $$status
 
 bench: $(VENV)/.test-deps $(NODE_TOOLS)/node_modules/.installed browser ## Benchmark: guard overhead, handouts, page weight and Lighthouse
 	$(BIN)/python tests/bench_guard.py

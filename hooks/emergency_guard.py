@@ -44,6 +44,7 @@ class GuardRun:
         self.lang = lang
         self.results: list[PageResult] = []
         self.seconds = 0.0
+        self.site_dir = ""
 
 
 _run: GuardRun | None = None
@@ -66,6 +67,7 @@ def on_pre_build(config: MkDocsConfig) -> None:
     except GuideError as error:
         raise PluginError(f"Emergency guard: {error}") from None
     _run = GuardRun(lock, settings.number, settings.lang)
+    _run.site_dir = config.site_dir
 
 
 def on_files(files: Files, *, config: MkDocsConfig) -> None:
@@ -115,4 +117,12 @@ def on_post_build(*, config: MkDocsConfig) -> None:
         sections,
         len(_run.results),
         1000 * _run.seconds / max(len(_run.results), 1),
+    )
+
+
+def on_build_error(*, error: Exception) -> None:
+    """Say that the output folder is incomplete: MkDocs writes pages as it goes, and stops halfway."""
+    folder = _run.site_dir if _run is not None else "the output folder"
+    log.error(
+        "The build failed: %s is incomplete and must not be published. Fix the error above and build again.", folder
     )

@@ -13,13 +13,20 @@ from typing import TYPE_CHECKING
 import lxml.html
 import pytest
 
+from ivig_guide.lock import read_lock
 from ivig_guide.serve import Served, free_port, serve
+from ivig_guide.settings import read_settings
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser
 
 ROOT = Path(__file__).resolve().parent.parent
 DOCS = ROOT / "docs"
+#: The guide's settings and approved lock: tests read numbers, dates, counts and sections from these, so a
+#: clinic's fork (another number, other wording approved) passes the suite unchanged.
+SETTINGS = read_settings(ROOT / "mkdocs.yml")
+NUMBER = SETTINGS.number
+LOCK = read_lock(SETTINGS.lock_path)
 #: Every page of the guide, as its path in docs/ without ".md" ("index", "maintainers/editing-emergency-content").
 PAGES = sorted(path.relative_to(DOCS).with_suffix("").as_posix() for path in DOCS.rglob("*.md"))
 

@@ -10,7 +10,7 @@ from urllib.parse import urljoin, urlsplit
 import lxml.html
 import pytest
 import yaml
-from conftest import DOCS, PAGES, BuiltSite, article, page_html, url_of
+from conftest import DOCS, LOCK, NUMBER, PAGES, SETTINGS, BuiltSite, article, page_html, url_of
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -152,7 +152,7 @@ FACTS: list[tuple[str, list[str]]] = [
     ("when-to-get-help/", ["severe allergic reaction", "anaphylaxis", "first-aid steps"]),
     ("when-to-get-help/", ["talk to a doctor straight away", "headache", "very bad or will not go away"]),
     ("when-to-get-help/", ["stiff neck", "neck stiffness", "nausea", "vomiting"]),
-    ("when-to-get-help/", ["call 911", "any other side effect", "all of a sudden", "very bad"]),
+    ("when-to-get-help/", [f"call {NUMBER}", "any other side effect", "all of a sudden", "very bad"]),
     # Severe allergic reaction
     ("anaphylaxis/", ["severe allergic reaction", "anaphylaxis", "deadly", "comes on fast"]),
     ("anaphylaxis/", ["hives"]),
@@ -167,7 +167,7 @@ FACTS: list[tuple[str, list[str]]] = [
     ("anaphylaxis/", ["blue or white lips"]),
     ("anaphylaxis/", ["fainting", "loss of consciousness"]),
     ("anaphylaxis/", ["epinephrine pen", "epipen", "side of the pen"]),
-    ("anaphylaxis/", ["call 911", "nearest emergency room"]),
+    ("anaphylaxis/", [f"call {NUMBER}", "nearest emergency room"]),
     ("anaphylaxis/", ["if they are standing, lay them down", "turn them onto their side"]),
     ("anaphylaxis/", ["stay with them until help arrives"]),
     ("anaphylaxis/", ["more than one shot of epinephrine", "5 to 15 minutes", "come back", "second pen"]),
@@ -244,10 +244,11 @@ def test_first_aid_steps_are_one_list_of_four(built_site: BuiltSite) -> None:
     lists = sections[0].findall(".//ol")
     assert len(lists) == 1
     steps = lists[0].findall("li")
-    assert len(steps) == 4
-    assert [a.get("href") for a in steps[1].iter("a")] == ["tel:911"]
+    approved = LOCK.get(SETTINGS.lang, "anaphylaxis-first-aid").section
+    assert len(steps) == len(approved.blocks("steps")[0])
+    assert [a.get("href") for a in steps[1].iter("a")] == [f"tel:{NUMBER}"]
     symptoms = sections[0].findall(".//ul/li")
-    assert len(symptoms) == 11
+    assert len(symptoms) == sum(len(items) for items in approved.blocks("list"))
     advice = _plain(steps[-1].getparent().getnext().text_content())
     assert "5 to 15 minutes" in advice and "second pen" in advice
 
@@ -260,8 +261,8 @@ def test_emergency_callouts_have_a_heading_and_a_tel_link(built_site: BuiltSite,
         assert heading.tag == "h2", f"{section.get('id')} does not start with an h2"
         assert not (heading.text or "").strip() and len(heading) and heading[0].tag == "span"
         assert _has_class(heading[0], "pg-visually-hidden")
-        assert "911" in heading.text_content()
-        assert section.findall(".//a[@href='tel:911']"), f"{section.get('id')} has no tel:911 link"
+        assert NUMBER in heading.text_content()
+        assert section.findall(f".//a[@href='tel:{NUMBER}']"), f"{section.get('id')} has no tel:{NUMBER} link"
 
 
 # --------------------------------------------------------------------------- plain words

@@ -15,19 +15,17 @@ import lxml.html
 import pytest
 import tinycss2
 from browser_support import PHONE, describe_violations, run_axe, wait_until
-from conftest import PAGES, BuiltSite, page_html, url_of
+from conftest import LOCK, NUMBER, PAGES, BuiltSite, page_html, url_of
 from guard_support import build_project, copy_project
 
 from ivig_guide import embed, fragment_css
 from ivig_guide.emergency_blocks import KIND_ATTRIBUTE
-from ivig_guide.lock import read_lock
 from ivig_guide.serve import Served, serve
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser, BrowserContext, Frame, Page
 
 ROOT = Path(__file__).resolve().parent.parent
-LOCK = read_lock(ROOT / "hooks" / "emergency-lock.yml")
 EMERGENCY_PAGES = ["anaphylaxis", "when-to-get-help"]
 #: Site chrome an embed page must not have: Material's header, tabs, navigation, search, sidebars, footer, banner.
 CHROME = [
@@ -352,7 +350,7 @@ def _independent_css_problems(style: str) -> list[str]:
 
 def test_check_embeds_passes_the_built_site(built_site: BuiltSite) -> None:
     """Find nothing wrong with the embeds and fragments of a fresh build."""
-    assert embed.check_embeds(built_site.path, lock=LOCK, number="911", docs=ROOT / "docs") == []
+    assert embed.check_embeds(built_site.path, lock=LOCK, number=NUMBER, docs=ROOT / "docs") == []
 
 
 def _drop_last_step(html: str) -> str:
@@ -379,7 +377,7 @@ def test_check_embeds_catches_a_lost_step(built_site: BuiltSite, tmp_path: Path,
     path = damaged(site)
     html = path.read_text(encoding="utf-8")
     path.write_text(_drop_last_step(html), encoding="utf-8")
-    findings = embed.check_embeds(site, lock=LOCK, number="911", docs=ROOT / "docs")
+    findings = embed.check_embeds(site, lock=LOCK, number=NUMBER, docs=ROOT / "docs")
     assert {f.rule for f in findings} == rules
     assert all(f.page == "anaphylaxis.md" and f.section == "anaphylaxis-first-aid" for f in findings)
     assert all(path.relative_to(site).as_posix() in f.message for f in findings)
@@ -392,7 +390,7 @@ def test_check_embeds_catches_a_missing_embed(built_site: BuiltSite, tmp_path: P
     site = tmp_path / "site"
     shutil.copytree(built_site.path, site)
     shutil.rmtree(site / "embed" / "when-to-get-help")
-    findings = embed.check_embeds(site, lock=LOCK, number="911")
+    findings = embed.check_embeds(site, lock=LOCK, number=NUMBER)
     assert {(f.page, f.rule) for f in findings} == {("when-to-get-help.md", rule)}
     assert len(findings) == len(LOCK.on_page("en", "when-to-get-help.md"))
 
@@ -405,7 +403,9 @@ def test_standalone_embed_check(built_site: BuiltSite, tmp_path: Path, capsys: p
     site = tmp_path / "site"
     shutil.copytree(built_site.path, site)
     page = site / "embed" / "anaphylaxis" / "index.html"
-    page.write_text(page.read_text(encoding="utf-8").replace('href="tel:911"', 'href="tel:999"'), encoding="utf-8")
+    page.write_text(
+        page.read_text(encoding="utf-8").replace(f'href="tel:{NUMBER}"', f'href="tel:{NUMBER}0"'), encoding="utf-8"
+    )
     assert embed.main(["check", str(site), *options]) == 1
     error = capsys.readouterr().err
     assert "[tel-mismatch] In embed/anaphylaxis/index.html" in error and "anaphylaxis.md:" in error
@@ -568,9 +568,9 @@ def test_portal_tel_link_calls_from_the_top(portal: Portal) -> None:
     top = cdp.send("Page.getFrameTree")["frameTree"]["frame"]["id"]
     requested: list[dict] = []
     cdp.on("Page.frameRequestedNavigation", lambda params: requested.append(params))
-    frame.locator("section[data-pg-safety='emergency'] a[href='tel:911']").click()
+    frame.locator(f"section[data-pg-safety='emergency'] a[href='tel:{NUMBER}']").click()
     wait_until(portal.page, lambda: requested)
-    assert [(r["frameId"], r["url"]) for r in requested] == [(top, "tel:911")]
+    assert [(r["frameId"], r["url"]) for r in requested] == [(top, f"tel:{NUMBER}")]
     assert frame.url == start
     assert portal.errors == []
 
@@ -606,7 +606,7 @@ def test_tel_link_is_blocked_without_the_documented_sandbox(
         errors: list[str] = []
         page.on("console", lambda m: m.type == "error" and errors.append(m.text))
         page.goto(host.url, wait_until="load")
-        page.main_frame.child_frames[0].locator("a[href='tel:911']").first.click()
+        page.main_frame.child_frames[0].locator(f"a[href='tel:{NUMBER}']").first.click()
         wait_until(page, lambda: errors)
         context.close()
     assert any("allow-top-navigation-by-user-activation" in error for error in errors), errors

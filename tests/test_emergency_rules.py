@@ -64,6 +64,15 @@ MUTATIONS = [
     pytest.param("2. Step two\n", "2. Step two\n\nThen:\n\n", ["steps-split", "text-changed"], id="steps-split"),
     pytest.param("- sign two\n", "", ["list-changed"], id="symptom-dropped"),
     pytest.param(
+        "    id: soon\n", "", ["block-id-missing", "block-not-recognised", "section-missing"], id="id-line-deleted"
+    ),
+    pytest.param(
+        "- gamma\n///",
+        "- gamma\n",
+        ["block-not-closed", "list-changed", "steps-split", "text-changed"],
+        id="block-left-open",
+    ),
+    pytest.param(
         "Call 911 if:\n    id: call\n\n- alpha happens\n\nCall [911](tel:911) now.",
         "Get help if:\n    id: call\n\n- alpha happens\n\nCall [for help](tel:911) now.",
         ["heading-changed", "number-missing", "text-changed"],
@@ -105,7 +114,7 @@ MUTATIONS = [
     pytest.param(
         "/// emergency | Call 911 if:\n    id: call\n",
         "/// emergency | Call 911 if:\n",
-        ["block-not-recognised", "section-missing", "unguarded-call", "unguarded-tel"],
+        ["block-id-missing", "block-not-recognised", "section-missing", "unguarded-call", "unguarded-tel"],
         id="callout-id-lost",
     ),
     pytest.param("id: steps", "id: stepz", ["section-missing", "section-unapproved"], id="section-renamed"),
@@ -126,6 +135,13 @@ MUTATIONS = [
     pytest.param(FIRST_AID, f"```text\n{FIRST_AID}```\n", ["section-missing"], id="steps-turned-into-code"),
     pytest.param("Some text with", "Call 911 for help. Some text with", ["unguarded-call"], id="unguarded-instruction"),
     pytest.param("[link to help](help.md)", "[link to help](tel:911)", ["unguarded-tel"], id="unguarded-tel-link"),
+    pytest.param("Some text with", "Please call 9-1-1. Some text with", ["unguarded-call"], id="unguarded-dashes"),
+    pytest.param("Some text with", "Dial 9 1 1 for help. Some text with", ["unguarded-call"], id="unguarded-spaces"),
+    pytest.param("Some text with", "Call 9\u00a01\u00a01. Some text with", ["unguarded-call"], id="unguarded-nbsp"),
+    pytest.param("Some text with", "Dial 9.1.1 now. Some text with", ["unguarded-call"], id="unguarded-dots"),
+    pytest.param("Some text with", "Call nine-one-one. Some text with", ["unguarded-call"], id="unguarded-words"),
+    pytest.param("[link to help](help.md)", "[call for help](tel:+1911)", ["unguarded-tel"], id="unguarded-tel-plus1"),
+    pytest.param("[link to help](help.md)", "[help](tel:+1-911)", ["unguarded-tel"], id="unguarded-tel-dashed"),
     pytest.param("id: soon", "id: call", ["duplicate-id", "kind-changed", "section-missing"], id="duplicate-id"),
 ]
 
@@ -142,6 +158,9 @@ BENIGN = [
     ),
     pytest.param("[link to help](help.md)", "[what to do in an emergency](help.md#call)", id="link-to-emergency-page"),
     pytest.param("Some text with", "`call 911` is written in code. Some text with", id="instruction-in-code"),
+    pytest.param("Some text with", "Call the clinic on 020 7946 0911. Some text with", id="phone-ending-in-0911"),
+    pytest.param("[link to help](help.md)", "[the clinic](tel:+44-20-7946-0911)", id="tel-ending-in-0911"),
+    pytest.param("Some text with", "Call 9111 for the pharmacy. Some text with", id="longer-number"),
 ]
 
 

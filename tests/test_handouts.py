@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import os
 import re
 import subprocess
@@ -13,18 +14,17 @@ from typing import TYPE_CHECKING
 
 import lxml.html
 import pytest
-from conftest import ROOT, BuiltSite, build_site, page_html
+from conftest import LOCK, NUMBER, ROOT, SETTINGS, BuiltSite, build_site, page_html
 from guard_support import build_project, copy_project, replace_in
 
-from ivig_guide.lock import read_lock
 from ivig_guide.pdf_check import check_pdf_fonts, check_pdf_text, normalise, pdf_fonts, pdf_text
 from ivig_guide.print_pages import CARD_PAGE, CARD_PDF, CARD_PDF_A4, CARD_SECTIONS, GUIDE_PAGE, GUIDE_PDF
+from ivig_guide.review import readable_date
 from ivig_guide.serve import free_port, serve
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser
 
-LOCK = read_lock(ROOT / "hooks" / "emergency-lock.yml")
 APPROVED_STEPS = [step for entry in LOCK.entries.values() for steps in entry.section.blocks("steps") for step in steps]
 DOCS_PAGES = sorted((ROOT / "docs").rglob("*.md"))
 LETTER = (612, 792)
@@ -73,12 +73,12 @@ def _size(path: Path, page: int = 0) -> tuple[int, int]:
 # --------------------------------------------------------------------------- the PDF check on text
 
 
-SAFE_TEXT = " ".join(["Call 911 if:", *APPROVED_STEPS])
+SAFE_TEXT = " ".join([f"Call {NUMBER} if:", *APPROVED_STEPS])
 
 
 def test_pdf_check_passes_the_approved_steps() -> None:
     """Accept text that holds every approved step in order and the number."""
-    assert check_pdf_text(SAFE_TEXT, pdf="t.pdf", entries=LOCK.entries.values(), number="911") == []
+    assert check_pdf_text(SAFE_TEXT, pdf="t.pdf", entries=LOCK.entries.values(), number=NUMBER) == []
 
 
 @pytest.mark.parametrize(
@@ -104,7 +104,7 @@ def test_pdf_check_ignores_line_breaks_and_hyphenation() -> None:
     """Accept the steps broken over lines and hyphenated, as a PDF's text comes out."""
     broken = SAFE_TEXT.replace("epinephrine pen", "epi-\nnephrine\npen").replace(" them ", "\n them  ")
     assert normalise(broken) == normalise(SAFE_TEXT)
-    assert check_pdf_text(broken, pdf="t.pdf", entries=LOCK.entries.values(), number="911") == []
+    assert check_pdf_text(broken, pdf="t.pdf", entries=LOCK.entries.values(), number=NUMBER) == []
 
 
 @pytest.mark.parametrize(
@@ -119,14 +119,14 @@ def test_pdf_check_ignores_line_breaks_and_hyphenation() -> None:
             "pdf-steps-order",
             id="steps-swapped",
         ),
-        pytest.param(lambda t: t.replace("911", "9 11"), "pdf-number-missing", id="number-lost"),
+        pytest.param(lambda t: t.replace(NUMBER, f"{NUMBER[0]} {NUMBER[1:]}"), "pdf-number-missing", id="number-lost"),
     ],
 )
 def test_pdf_check_reports_each_loss(edit, rule: str) -> None:
     """Report a lost, changed or reordered step and a lost number, each as its rule."""
     edited = edit(SAFE_TEXT)
     assert edited != SAFE_TEXT
-    findings = check_pdf_text(edited, pdf="t.pdf", entries=LOCK.entries.values(), number="911")
+    findings = check_pdf_text(edited, pdf="t.pdf", entries=LOCK.entries.values(), number=NUMBER)
     assert rule in {finding.rule for finding in findings}
     assert all(finding.page == "t.pdf" for finding in findings)
 
@@ -195,13 +195,17 @@ def test_print_page_that_loses_emergency_content_fails_the_build(tmp_path: Path,
 def test_card_shows_the_clinic_phone(tmp_path: Path) -> None:
     """Print the clinic's care-team phone on the card when mkdocs.yml sets it, instead of the write-in line."""
     project = copy_project(tmp_path)
-    replace_in("mkdocs.yml", 'care_team_phone: ""', 'care_team_phone: "555-0100"')(project)
+    replace_in("mkdocs.yml", 'care_team_phone: ""', 'care_team_phone: "(202) 555-0123"')(project)
     outcome = build_project(project)
     assert outcome.ok, outcome.error
     card = lxml.html.document_fromstring((outcome.site / CARD_PAGE).read_text(encoding="utf-8"))
     line = card.find_class("pg-card__care-team")[0].text_content()
-    assert "555-0100" in line and not card.find_class("pg-write-in")
-    assert "Emergency wording approved on November 25, 2026." in card.find_class("pg-card__meta")[0].text_content()
+    assert "(202)\u00a0555\u20110123" in line and not card.find_class("pg-write-in")
+    approved = max(entry.approved_on for entry in LOCK.in_language("en"))
+    assert (
+        f"Emergency wording approved on {readable_date(datetime.date.fromisoformat(approved))}."
+        in card.find_class("pg-card__meta")[0].text_content()
+    )
 
 
 # --------------------------------------------------------------------------- the PDFs
@@ -250,16 +254,16 @@ def test_card_is_one_page_with_everything(released: Released, pdf: str, size: tu
     assert abs(width - size[0]) <= 2 and abs(height - size[1]) <= 2, (width, height)
     text = pdf_text(path)
     entries = [entry for entry in LOCK.entries.values() if entry.id in CARD_SECTIONS]
-    assert check_pdf_text(text, pdf=pdf, entries=entries, number="911") == []
+    assert check_pdf_text(text, pdf=pdf, entries=entries, number=NUMBER) == []
     flat = normalise(text)
     for entry in entries:
         for block in entry.section.blocks("list"):
             for item in block:
                 assert normalise(item) in flat, item
-    assert "Call 911 if:" in text
+    assert f"Call {NUMBER} if:" in text
     assert "care team" in text
     approved = max(entry.approved_on for entry in entries)
-    assert "November 25, 2026" in text and approved == "2026-11-25"
+    assert readable_date(datetime.date.fromisoformat(approved)) in text
 
 
 @pytest.mark.browser
@@ -284,7 +288,7 @@ def test_guide_pdf_is_tagged_linked_and_outlined(released: Released) -> None:
                 internal += 1
     assert internal >= 12, "the contents list should link into the document"
     text = pdf_text(path)
-    assert check_pdf_text(text, pdf=GUIDE_PDF, entries=LOCK.entries.values(), number="911") == []
+    assert check_pdf_text(text, pdf=GUIDE_PDF, entries=LOCK.entries.values(), number=NUMBER) == []
     assert f"Page 2 of {len(reader.pages)}" in text
 
 
@@ -299,9 +303,9 @@ def test_page_pdf_keeps_its_steps_and_metadata(released: Released) -> None:
     assert "/StructTreeRoot" in reader.trailer["/Root"]
     text = pdf_text(path)
     entries = [entry for entry in LOCK.entries.values() if entry.page == "anaphylaxis.md"]
-    assert check_pdf_text(text, pdf="anaphylaxis.pdf", entries=entries, number="911") == []
+    assert check_pdf_text(text, pdf="anaphylaxis.pdf", entries=entries, number=NUMBER) == []
     assert f"{released.site.url}anaphylaxis/" in text
-    assert "Last reviewed: November 25, 2026" in text
+    assert f"Last reviewed: {readable_date(SETTINGS.review['reviewed'])}" in text
 
 
 @pytest.mark.browser
@@ -351,7 +355,7 @@ def test_release_check_passes_and_catches_a_lost_step(released: Released, tmp_pa
     text_only = tmp_path / "broken.pdf"
     broken.write(text_only)
     findings = check_pdf_text(
-        pdf_text(text_only), pdf=CARD_PDF, entries=[LOCK.get("en", "anaphylaxis-first-aid")], number="911"
+        pdf_text(text_only), pdf=CARD_PDF, entries=[LOCK.get("en", "anaphylaxis-first-aid")], number=NUMBER
     )
     assert {finding.rule for finding in findings} == {"pdf-step-missing", "pdf-number-missing"}
     assert any("Stay with them until help arrives." in finding.message for finding in findings)

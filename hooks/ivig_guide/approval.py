@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import argparse
 import datetime
-import os
 import subprocess
 import sys
 from collections.abc import Sequence
@@ -54,15 +53,28 @@ def approved_lock(
     return Lock(number, source_language, entries), changes
 
 
-def _approver(given: str | None) -> str:
-    """Return who approves: the given name, else git's user.name, else the login name."""
-    if given:
-        return given
+def approver(given: str | None) -> str | None:
+    """Return who approves: the given name, else git's user.name; None when neither names a person."""
+    if given and given.strip():
+        return given.strip()
     try:
         name = subprocess.run(["git", "config", "user.name"], capture_output=True, text=True, check=False).stdout
     except OSError:
         name = ""
-    return name.strip() or os.environ.get("USER", "unknown")
+    return name.strip() or None
+
+
+def shared_ids(results: Sequence[PageResult]) -> list[str]:
+    """Return a line for each section id used on more than one page of one language."""
+    pages: dict[tuple[str, str], list[str]] = {}
+    for result in results:
+        for section in result.sections:
+            pages.setdefault((result.lang, section.id), []).append(result.page)
+    return [
+        f"  {lang}/{section_id} is used on {' and '.join(sorted(where))}: give each section its own `id:`."
+        for (lang, section_id), where in sorted(pages.items())
+        if len(where) > 1
+    ]
 
 
 def approve(args: argparse.Namespace, old: Lock | None, lock_path: Path, *, number: str, lang: str) -> int:
@@ -70,9 +82,22 @@ def approve(args: argparse.Namespace, old: Lock | None, lock_path: Path, *, numb
     results = check_site(args.site, lock=None, number=number, lang=lang, docs=args.docs)
     broken = [finding for result in results for finding in result.findings]
     if broken:
-        print(format_findings(broken).replace("so nothing was published", "so it cannot be approved"), file=sys.stderr)
+        print(
+            format_findings(broken).replace("so this build must not be published", "so it cannot be approved"),
+            file=sys.stderr,
+        )
         return 1
-    by = _approver(args.by)
+    shared = shared_ids(results)
+    if shared:
+        print("Not approved: a section id must be used once.\n" + "\n".join(shared), file=sys.stderr)
+        return 1
+    by = approver(args.by)
+    if by is None:
+        print(
+            'Not approved: say who approves, as `make approve-emergency BY="Name"` (or set git config user.name).',
+            file=sys.stderr,
+        )
+        return 1
     new, changes = approved_lock(results, old, number=number, by=by, today=datetime.date.today().isoformat())
     if not changes:
         print(f"Nothing to approve: {lock_path} matches the site ({len(new.entries)} sections).")
@@ -86,7 +111,12 @@ def approve(args: argparse.Namespace, old: Lock | None, lock_path: Path, *, numb
                 "Not approved: no terminal to confirm. Run `make approve-emergency YES=1` to approve.", file=sys.stderr
             )
             return 1
-        if input(f"Approve these changes as {by}? Type 'yes': ").strip().lower() != "yes":
+        try:
+            answer = input(f"Approve these changes as {by}? Type 'yes': ")
+        except (EOFError, KeyboardInterrupt):
+            answer = ""
+            print()
+        if answer.strip().lower() != "yes":
             print("Not approved; the lock is unchanged.")
             return 1
     lock_path.write_text(dump_lock(new), encoding="utf-8")

@@ -59,6 +59,13 @@ def _check(site: Path, lock: Lock, *, number: str, lang: str, docs: Path | None)
     """Print the findings of a built folder and return the exit status."""
     require_number(lock, number)
     results = check_site(site, lock=lock, number=number, lang=lang, docs=docs)
+    if not results:
+        print(
+            f"Error: {site} holds no page of the guide (no HTML file with an <article>). "
+            "Check the folder: build the site first (`make build`).",
+            file=sys.stderr,
+        )
+        return 1
     findings = check_site_against_lock(results, lock)
     if findings:
         print(format_findings(findings), file=sys.stderr)

@@ -147,7 +147,15 @@ def read_lock(path: Path) -> Lock:
         raise LockError(
             f"{path}: the approved lock is missing. Restore it from git, or create it with `make approve-emergency`."
         ) from None
-    return load_lock(text, path=str(path))
+    try:
+        return load_lock(text, path=str(path))
+    except LockError as error:
+        if "make approve-emergency" in str(error):
+            raise
+        raise LockError(
+            f"{error}\n  Fix: the lock is written only by `make approve-emergency`, never by hand. Restore the "
+            f"approved copy with `git checkout -- {path}`, then make the change in docs/ and approve it."
+        ) from None
 
 
 def _entry(raw: Any, where: str) -> LockEntry:

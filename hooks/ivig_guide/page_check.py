@@ -21,12 +21,11 @@ from ivig_guide.sections import (
     CODE_TAGS,
     HEADING_TAGS,
     ancestors,
-    digits,
     extract_section,
     hidden_reason,
     text_of,
 )
-from ivig_guide.source_lines import STRAY_BLOCK_HEADER, section_line, text_line
+from ivig_guide.source_lines import STRAY_BLOCK_HEADER, emergency_blocks_in, section_line, text_line
 
 CALL_VERBS = r"call|calls|calling|dial|dials|dialing|dialling|phone|phoning|ring|ringing|text|contact"
 APPROVE_HINT = "If the change is deliberate, run `make approve-emergency` and commit hooks/emergency-lock.yml."
@@ -130,11 +129,11 @@ def _step_list_problems(element: lxml.html.HtmlElement) -> list[tuple[Rule, str,
     """Return the problems of a first-aid section's numbered steps."""
     lists = [ol for ol in element.iter("ol") if not any(a.tag in ("ol", "ul") for a in ancestors(ol, element))]
     if not lists:
-        bullets = " (the steps are bullet points)" if element.find(".//ul") is not None else ""
         return [
             (
                 Rule.STEPS_MISSING,
-                f"First-aid steps must be a numbered list; none was found{bullets}.",
+                "First-aid steps must be a numbered list; the section has none (bullet points and paragraphs are "
+                "not numbered).",
                 "Write each step on its own line starting with `1.`, `2.`, `3.` …",
             )
         ]
@@ -247,16 +246,50 @@ def _compare_items(want: tuple[str, ...], got: tuple[str, ...]) -> list[tuple[Ru
     return [(Rule.LIST_CHANGED, "A list changed: " + "; ".join(p for p in parts if p) + ".")]
 
 
+#: Separators people write between the digits of an emergency number: 9-1-1, 9 1 1, 9.1.1.
+NUMBER_SEPARATORS = "[\\s\u00a0.\u2011\u2010-]"
+#: Digits in words, as they are said: "nine-one-one". Other languages add theirs.
+DIGIT_WORDS = {
+    "0": ("zero", "oh"),
+    "1": ("one",),
+    "2": ("two",),
+    "3": ("three",),
+    "4": ("four",),
+    "5": ("five",),
+    "6": ("six",),
+    "7": ("seven",),
+    "8": ("eight",),
+    "9": ("nine",),
+}
+
+
+def number_pattern(number: str) -> str:
+    """Return a regular expression for ``number`` as people write it: 911, 9-1-1, 9 1 1, nine-one-one.
+
+    It never matches inside a longer number ("020 7946 0911" is a phone number, not 911).
+    """
+    sep = NUMBER_SEPARATORS
+    as_digits = f"{sep}?".join(re.escape(digit) for digit in number)
+    as_words = f"{sep}+".join("(?:" + "|".join(DIGIT_WORDS.get(digit, (digit,))) + ")" for digit in number)
+    return rf"(?<!\d)(?<!\d{sep})(?:{as_digits}|\b{as_words}\b)(?!{sep}?\d)"
+
+
+def dials(href: str, number: str) -> bool:
+    """Tell whether a ``tel:`` link dials ``number``: alone, or after ``+`` and a 1–3 digit country code."""
+    target = re.sub(r"[\s().\-]", "", href.removeprefix("tel:").split(";", 1)[0])
+    return re.fullmatch(rf"(?:\+\d{{1,3}})?{re.escape(number)}", target) is not None
+
+
 def check_unguarded(article: lxml.html.HtmlElement, *, number: str) -> list[tuple[Rule, str]]:
     """Return (rule, snippet) for each tel: link or call instruction to ``number`` outside marked sections."""
-    call = re.compile(rf"\b(?:{CALL_VERBS})\b\W+(?:\w+\W+){{0,3}}?(?<!\d){re.escape(number)}(?!\d)", re.I)
+    call = re.compile(rf"\b(?:{CALL_VERBS})\b\W+(?:\w+\W+){{0,3}}?{number_pattern(number)}", re.I)
     found: list[tuple[Rule, str]] = []
     for element in article.iter():
         if not isinstance(element.tag, str) or _inside_guarded(element, article):
             continue
         if element.tag == "a" and element.get("href", "").startswith("tel:"):
-            if digits(element.get("href", "")[4:]) == number:
-                found.append((Rule.UNGUARDED_TEL, f"tel:{number}"))
+            if dials(element.get("href", ""), number):
+                found.append((Rule.UNGUARDED_TEL, element.get("href", "")))
         elif element.tag in ("p", "li", "td", "th", "dd", "dt", "figcaption") or element.tag in HEADING_TAGS:
             text = " ".join(_own_text(element))
             match = call.search(text)
@@ -319,6 +352,33 @@ def check_page(
             line = text_line(source, needle, occurrences[key]) or text_line(source, number, occurrences[key])
         result.findings.append(Finding(page, line, section, rule, message, fix))
 
+    for block in emergency_blocks_in(source or ""):
+        where = f"The `/// {block.kind}` block on line {block.line}"
+        if not block.has_id:
+            result.findings.append(
+                Finding(
+                    page,
+                    block.line,
+                    None,
+                    Rule.BLOCK_ID_MISSING,
+                    f"{where} has no `id:` line, so it is not built as an emergency section.",
+                    "Put its id on the next line, indented by 4 spaces: `    id: the-section-id` (the id it "
+                    "was approved with; ids never change).",
+                )
+            )
+        if not block.closed:
+            until = f"the next block starts on line {block.next_header}" if block.next_header else "the page ends"
+            result.findings.append(
+                Finding(
+                    page,
+                    block.line,
+                    None,
+                    Rule.BLOCK_NOT_CLOSED,
+                    f"{where} is not closed before {until}, so what follows becomes part of it.",
+                    "End the block with a line holding only `///`.",
+                )
+            )
+
     seen: set[str] = set()
     for element in article.iter("section"):
         if element.get(KIND_ATTRIBUTE) is None:
@@ -378,7 +438,7 @@ def check_page(
     for rule, snippet in check_unguarded(article, number=number):
         messages = {
             Rule.UNGUARDED_TEL: (
-                f"A tel:{number} link outside a marked emergency section.",
+                f"A link that dials the emergency number ({snippet}) outside a marked emergency section.",
                 "Put it inside an `emergency` block, or link to the emergency page instead.",
             ),
             Rule.UNGUARDED_CALL: (
@@ -391,7 +451,7 @@ def check_page(
             ),
         }
         message, fix = messages[rule]
-        needle = f"tel:{number}" if rule == Rule.UNGUARDED_TEL else snippet
+        needle = snippet
         report(None, rule, message, fix, needle=needle)
     return result
 

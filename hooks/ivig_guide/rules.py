@@ -55,6 +55,8 @@ class Rule(StrEnum):
     UNGUARDED_TEL = ("unguarded-tel", "A tel: link to the emergency number outside a marked section.")
     UNGUARDED_CALL = ("unguarded-call", "An instruction to call the emergency number outside a marked section.")
     BLOCK_NOT_RECOGNISED = ("block-not-recognised", "A `///` block was not recognised and shows as text.")
+    BLOCK_ID_MISSING = ("block-id-missing", "An emergency block has no `id:` line under its header.")
+    BLOCK_NOT_CLOSED = ("block-not-closed", "An emergency block is not closed with `///` before the next one.")
     # Other copies: embeds, fragments, printed PDFs.
     EMBED_DIFFERS = ("embed-differs", "An embed page or fragment does not hold exactly its page's sections.")
     EMBED_MISSING = ("embed-missing", "A page with approved sections has no embed page or fragment.")
@@ -89,7 +91,7 @@ def format_findings(findings: Iterable[Finding]) -> str:
     """Return findings as one message for the terminal."""
     lines = [str(f) for f in findings]
     return (
-        "Emergency content is not intact, so nothing was published:\n\n  "
+        "Emergency content is not intact, so this build must not be published:\n\n  "
         + "\n\n  ".join(line.replace("\n", "\n  ") for line in lines)
         + "\n"
     )

@@ -10,6 +10,7 @@ against the approved lock in one place (:func:`guard_lock`).
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -30,12 +31,21 @@ DEFAULT_NUMBER = "911"
 DEFAULT_LANGUAGE = "en"
 
 
+#: The longest clinic name and care-team phone the handouts are laid out for (the card must fit on one page).
+MAX_CLINIC_NAME = 60
+MAX_PHONE = 30
+DEFAULT_COUNTRY = "US"
+
+
 @dataclass(frozen=True)
 class Clinic:
     """The clinic that publishes this copy of the guide (blank in the upstream guide)."""
 
     name: str = ""
-    care_team_phone: str = ""
+    care_team_phone: str = ""  # as written in mkdocs.yml
+    country: str = DEFAULT_COUNTRY  # ISO 3166 code the phone is read in
+    phone_display: str = ""  # the phone in the country's format, with no-break spaces: never split over lines
+    phone_uri: str = ""  # RFC 3966: tel:+44-20-7946-0000;ext=4521
 
 
 @dataclass(frozen=True)
@@ -105,17 +115,15 @@ def settings_from_config(config: Mapping[str, Any], *, config_file: Path) -> Set
     theme = config.get("theme")
     lang = str(_get(theme, "language") or DEFAULT_LANGUAGE)
     clinic = _mapping(extra.get("clinic"), f"{where}: extra.clinic")
+    number = emergency_number(extra.get("emergency_number", DEFAULT_NUMBER), where=where)
     return Settings(
         config_file=config_file,
         site_name=str(config.get("site_name") or ""),
         site_url=str(config.get("site_url") or ""),
         lang=lang,
-        number=emergency_number(extra.get("emergency_number", DEFAULT_NUMBER), where=where),
+        number=number,
         emergency_url=str(extra.get("emergency_url") or ""),
-        clinic=Clinic(
-            name=_text(clinic.get("name"), f"{where}: extra.clinic.name"),
-            care_team_phone=_text(clinic.get("care_team_phone"), f"{where}: extra.clinic.care_team_phone"),
-        ),
+        clinic=clinic_settings(clinic, number=number, where=where),
         review=_mapping(extra.get("review"), f"{where}: extra.review"),
         handouts=_flag(extra.get("handouts")),
     )
@@ -124,6 +132,61 @@ def settings_from_config(config: Mapping[str, Any], *, config_file: Path) -> Set
 def settings_of_build(config: Mapping[str, Any], config_file: str | None) -> Settings:
     """Return the settings of a configuration MkDocs loaded (``config.config_file_path`` names its file)."""
     return settings_from_config(config, config_file=Path(config_file or "mkdocs.yml"))
+
+
+def clinic_settings(clinic: Mapping[str, Any], *, number: str, where: str = "mkdocs.yml") -> Clinic:
+    """Return the clinic's settings, its care-team phone parsed and checked; raise SettingsError saying what to fix."""
+    name = _text(clinic.get("name"), f"{where}: extra.clinic.name")
+    if len(name) > MAX_CLINIC_NAME:
+        raise SettingsError(
+            f"{where}: extra.clinic.name is {len(name)} characters long; the handouts have room for "
+            f"{MAX_CLINIC_NAME}. Shorten it (for example, leave out the city)."
+        )
+    country = _text(clinic.get("country"), f"{where}: extra.clinic.country").upper() or DEFAULT_COUNTRY
+    phone = _text(clinic.get("care_team_phone"), f"{where}: extra.clinic.care_team_phone")
+    if not phone:
+        return Clinic(name=name, country=country)
+    display, uri = care_team_phone(phone, country=country, number=number, where=where)
+    return Clinic(name=name, care_team_phone=phone, country=country, phone_display=display, phone_uri=uri)
+
+
+def care_team_phone(phone: str, *, country: str, number: str, where: str = "mkdocs.yml") -> tuple[str, str]:
+    """Return a care-team phone as shown (the country's format, no-break spaces) and as a ``tel:`` URI (RFC 3966).
+
+    Extensions may be written ``ext.``, ``ext``, ``x`` or ``extension``. Raises SettingsError for text that is
+    not a phone number of ``country``, a phone that is too long for the handouts, or the emergency number.
+    """
+    import phonenumbers
+
+    key = f"{where}: extra.clinic.care_team_phone"
+    if len(phone) > MAX_PHONE:
+        raise SettingsError(f"{key} is {len(phone)} characters long; the handouts have room for {MAX_PHONE}.")
+    if country not in phonenumbers.SUPPORTED_REGIONS:
+        raise SettingsError(
+            f"{where}: extra.clinic.country is {country!r}; write the two-letter code of the clinic's country, "
+            'like "US" or "GB".'
+        )
+    written = re.sub(r"(?i)\b(?:extension|ext)\b\.?", " ext. ", phone)
+    try:
+        parsed = phonenumbers.parse(written, country)
+    except phonenumbers.NumberParseException:
+        parsed = None
+    if parsed is not None and phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164).endswith(
+        f"+{parsed.country_code}{number}"
+    ):
+        raise SettingsError(
+            f"{key} is the emergency number {number}. Give the care team's own phone: the guide tells readers when "
+            "to call the emergency number."
+        )
+    if parsed is None or not phonenumbers.is_valid_number(parsed):
+        raise SettingsError(
+            f"{key} is {phone!r}, which is not a phone number in {country} (extra.clinic.country). Write the digits "
+            "people dial, with an extension as 'ext. 4521' if there is one, or leave it blank to print a line to "
+            "write the number on."
+        )
+    national = phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.NATIONAL)
+    display = national.replace(" ", "\u00a0").replace("-", "\u2011")
+    return display, phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.RFC3966)
 
 
 def emergency_number(value: object, *, where: str = "mkdocs.yml") -> str:

@@ -52,7 +52,8 @@ def check_site(site: Path, *, lock: Lock | None, number: str, lang: str, docs: P
 def check_site_against_lock(results: list[PageResult], lock: Lock) -> list[Finding]:
     """Return every finding of a checked folder: each page's, then what spans pages, per language."""
     findings = [finding for result in results for finding in result.findings]
-    for lang in sorted({result.lang for result in results}):
+    # The source language is always checked, so that a folder missing its approved pages never passes.
+    for lang in sorted({result.lang for result in results} | {lock.source_language}):
         in_lang = [result for result in results if result.lang == lang]
         findings += check_build(in_lang, lock=lock, lang=lang, built_pages={result.page for result in in_lang})
     return findings

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from dataclasses import dataclass
 
 from ivig_guide.emergency_blocks import KINDS
 
@@ -59,3 +60,46 @@ def text_line(source: str | None, needle: str, occurrence: int = 1) -> int | Non
             if seen == occurrence:
                 return number
     return None
+
+
+@dataclass(frozen=True)
+class BlockSource:
+    """Where an emergency block is written in the Markdown, and what its source lacks."""
+
+    line: int  # 1-based line of its header, "/// kind | Heading"
+    kind: str
+    has_id: bool  # an indented "id:" line follows the header
+    closed: bool  # a "///" line closes it before another block starts or the page ends
+    next_header: int | None  # the line of the block header that came before it was closed
+
+
+def emergency_blocks_in(source: str) -> list[BlockSource]:
+    """Return every emergency block header of the source (outside fenced code), with what it lacks."""
+    blocks: list[BlockSource] = []
+    lines = source.splitlines()
+    fence = ""
+    open_block: tuple[int, str, bool] | None = None
+    for number, line in enumerate(lines, start=1):
+        stripped = line.strip()
+        if fence:
+            fence = "" if stripped.startswith(fence) else fence
+            continue
+        if stripped.startswith(("```", "~~~")):
+            fence = stripped[:3]
+            continue
+        header = STRAY_BLOCK_HEADER.match(stripped)
+        if header and header.group(1) in KINDS:
+            if open_block is not None:
+                blocks.append(BlockSource(*open_block, closed=False, next_header=number))
+            options = []  # the indented "key: value" lines right under the header
+            for following in lines[number:]:
+                if not re.match(r"^\s{4}[\w-]+\s*:", following):
+                    break
+                options.append(following)
+            open_block = (number, header.group(1), any(re.match(r"^\s{4}id\s*:\s*\S", o) for o in options))
+        elif open_block is not None and re.fullmatch(r"/{3,}", stripped):
+            blocks.append(BlockSource(*open_block, closed=True, next_header=None))
+            open_block = None
+    if open_block is not None:
+        blocks.append(BlockSource(*open_block, closed=False, next_header=None))
+    return blocks
