@@ -31,7 +31,14 @@ import yaml
 from lxml.etree import ParserError
 
 from ivig_guide.content import parse_article
-from ivig_guide.emergency_blocks import HIDDEN_CLASS, KIND_ATTRIBUTE, KINDS, TITLE_CLASS
+from ivig_guide.emergency_blocks import (
+    CARD_ATTRIBUTE,
+    CARD_REASON_ATTRIBUTE,
+    HIDDEN_CLASS,
+    KIND_ATTRIBUTE,
+    KINDS,
+    TITLE_CLASS,
+)
 from ivig_guide.lock import Lock, LockEntry, LockError, Section, diff_sections, dump_lock, load_lock, word_diff
 
 #: Elements whose content a reader never sees as running text.
@@ -142,7 +149,16 @@ def extract_section(element: lxml.html.HtmlElement) -> Section:
     content: list[tuple[str, str | tuple[str, ...]]] = []
     _collect_blocks(element, title, content)
     tel = tuple(digits(a.get("href", "")[4:]) for a in element.iter("a") if a.get("href", "").startswith("tel:"))
-    return Section(id=element.get("id", ""), kind=kind, heading=heading, prefix=prefix, content=tuple(content), tel=tel)
+    return Section(
+        id=element.get("id", ""),
+        kind=kind,
+        heading=heading,
+        prefix=prefix,
+        content=tuple(content),
+        tel=tel,
+        card=element.get(CARD_ATTRIBUTE) != "false",
+        card_reason=element.get(CARD_REASON_ATTRIBUTE, "") if element.get(CARD_ATTRIBUTE) == "false" else "",
+    )
 
 
 def _collect_blocks(
@@ -232,6 +248,14 @@ def check_structure(section: Section, element: lxml.html.HtmlElement, *, number:
     if not section.heading:
         problems.append(
             ("heading-missing", "The section has no action heading.", "Give the block a heading: `/// kind | Heading`.")
+        )
+    if not section.card and not section.card_reason:
+        problems.append(
+            (
+                "card-reason-missing",
+                "The section is left off the emergency card (`card: false`) without saying why.",
+                "Add `card_reason:` to the block, in a sentence a reviewer can check, or remove `card: false`.",
+            )
         )
     if section.prefix != KINDS[kind]:
         found = f"'{section.prefix}'" if section.prefix else "none"
@@ -353,6 +377,14 @@ def compare_with_lock(found: Section, approved: Section) -> list[tuple[str, str]
         problems.append(("heading-changed", "The heading changed.\n" + word_diff(approved.heading, found.heading)))
     if found.tel != approved.tel:
         problems.append(("tel-changed", f"The tel: links changed: approved {approved.tel}, found {found.tel}."))
+    if (found.card, found.card_reason) != (approved.card, approved.card_reason):
+        problems.append(
+            (
+                "card-changed",
+                f"Whether the section is on the emergency card changed: approved {approved.card_text()}, "
+                f"found {found.card_text()}.",
+            )
+        )
     expected_steps, found_steps = approved.blocks("steps"), found.blocks("steps")
     if len(expected_steps) == len(found_steps):
         for want, got in zip(expected_steps, found_steps, strict=True):
