@@ -23,7 +23,6 @@ from ivig_guide.print_pages import (
     CARD_PAGE,
     CARD_PDF,
     CARD_PDF_A4,
-    CARD_SECTIONS,
     GUIDE_PAGE,
     GUIDE_PDF,
     PrintError,
@@ -112,11 +111,12 @@ def on_post_build(*, config: MkDocsConfig) -> None:
     lang = config.theme.get("language", "en")
     try:
         chapters = combine_guide(pages, site_url=site_url)
-        sections = card_sections(pages)
+        sections = card_sections(pages, lock=_run.lock, lang=lang)
     except PrintError as error:
         raise PluginError(f"Print pages: {error}") from None
     clinic = config.extra.get("clinic") or {}
-    approved = approved_on(_run.lock, lang, CARD_SECTIONS)
+    card_ids = tuple(section.id for section in sections)
+    approved = approved_on(_run.lock, lang, card_ids)
     common: dict[str, Any] = {
         "config": config,
         "page": None,
@@ -140,7 +140,7 @@ def on_post_build(*, config: MkDocsConfig) -> None:
                 "card_pdf": CARD_PDF,
                 "card_pdf_a4": CARD_PDF_A4,
             },
-            CARD_SECTIONS,
+            card_ids,
         ),
     }
     env = config.theme.get_env()

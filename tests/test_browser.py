@@ -115,6 +115,21 @@ def test_axe_finds_no_violations(view: View) -> None:
     assert not violations, f"axe on {url_of(view.page) or 'home'} ({view.mode}):\n{describe_violations(violations)}"
 
 
+#: The print pages that `make handouts` prints (print/guide/, print/emergency-card/), by their folder.
+PRINT_PAGES = ["print/guide/", "print/emergency-card/"]
+
+
+@pytest.mark.parametrize("media", ["screen", "print"])
+@pytest.mark.parametrize("url", PRINT_PAGES)
+def test_axe_passes_the_print_pages(fresh_tabs: dict[str, Tab], served_site: Served, url: str, media: str) -> None:
+    """Pass every axe-core rule on the pages the handouts are printed from, on screen and in print media."""
+    p = fresh_tabs["light-desktop"].open(served_site.url + url)
+    p.emulate_media(media=media)
+    violations = run_axe(p)
+    p.emulate_media(media="screen")
+    assert not violations, f"axe on {url} ({media}):\n{describe_violations(violations)}"
+
+
 @pytest.mark.parametrize("mode", MODES)
 def test_axe_with_search_results_open(fresh_tabs: dict[str, Tab], served_site: Served, mode: str) -> None:
     """Pass axe with the search dialog open and showing results (highlights, result text, meta line)."""
@@ -376,8 +391,7 @@ def test_emergency_content_works_without_javascript(no_js: Tab, served_site: Ser
         # A real link: it is focusable, and the browser would hand tel:<number> to the phone app.
         link.focus()
         assert link.evaluate(
-            "(args) => args.a === document.activeElement && args.a.protocol === 'tel:' && args.a.pathname === args.n",
-            {"a": link.element_handle(), "n": NUMBER},
+            "(a, number) => a === document.activeElement && a.protocol === 'tel:' && a.pathname === number", NUMBER
         )
 
 

@@ -17,16 +17,32 @@ import pytest
 from conftest import LOCK, NUMBER, ROOT, SETTINGS, BuiltSite, build_site, page_html
 from guard_support import build_project, copy_project, replace_in
 
+from ivig_guide.emergency_blocks import KINDS
+from ivig_guide.lock import LOCK_VERSION, LockError, diff_sections, dump_lock, load_lock
 from ivig_guide.pdf_check import check_pdf_fonts, check_pdf_text, normalise, pdf_fonts, pdf_text
-from ivig_guide.print_pages import CARD_PAGE, CARD_PDF, CARD_PDF_A4, CARD_SECTIONS, GUIDE_PAGE, GUIDE_PDF
+from ivig_guide.pdf_post import check_pdf_links, mark_artifacts, pdf_links
+from ivig_guide.print_pages import (
+    CARD_KIND_ORDER,
+    CARD_PAGE,
+    CARD_PDF,
+    CARD_PDF_A4,
+    GUIDE_PAGE,
+    GUIDE_PDF,
+    card_entries,
+    card_section_ids,
+)
 from ivig_guide.review import readable_date
 from ivig_guide.serve import free_port, serve
+from ivig_guide.settings import care_team_phone
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser
 
 APPROVED_STEPS = [step for entry in LOCK.entries.values() for steps in entry.section.blocks("steps") for step in steps]
 DOCS_PAGES = sorted((ROOT / "docs").rglob("*.md"))
+CARD_SECTIONS = card_section_ids(LOCK, LOCK.source_language)
+#: The public address the release fixture builds for: no PDF link may lead to the machine that printed it.
+PUBLIC_URL = "https://clinic.example.org/ivig-guide/"
 LETTER = (612, 792)
 A4 = (595, 842)
 
@@ -37,6 +53,11 @@ class Released:
 
     site: BuiltSite
     printed: subprocess.CompletedProcess[str]
+
+    @property
+    def url(self) -> str:
+        """The public site_url the handouts were built and printed for."""
+        return PUBLIC_URL
 
 
 def _run_handouts(site: Path, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
@@ -52,8 +73,12 @@ def _run_handouts(site: Path, cwd: Path = ROOT) -> subprocess.CompletedProcess[s
 
 @pytest.fixture(scope="module")
 def released(tmp_path_factory: pytest.TempPathFactory) -> Released:
-    """Build with HANDOUTS on into a temporary folder and print the handouts once for the module."""
-    site = build_site(tmp_path_factory.mktemp("release") / "site", port=free_port(), extra_env={"HANDOUTS": "true"})
+    """Build with HANDOUTS on and a public site_url into a temporary folder, and print the handouts once."""
+    site = build_site(
+        tmp_path_factory.mktemp("release") / "site",
+        port=free_port(),
+        extra_env={"HANDOUTS": "true", "SITE_URL": PUBLIC_URL},
+    )
     printed = _run_handouts(site.path)
     assert printed.returncode == 0, printed.stderr
     return Released(site, printed)
@@ -304,7 +329,7 @@ def test_page_pdf_keeps_its_steps_and_metadata(released: Released) -> None:
     text = pdf_text(path)
     entries = [entry for entry in LOCK.entries.values() if entry.page == "anaphylaxis.md"]
     assert check_pdf_text(text, pdf="anaphylaxis.pdf", entries=entries, number=NUMBER) == []
-    assert f"{released.site.url}anaphylaxis/" in text
+    assert f"{released.url}anaphylaxis/" in text
     assert f"Last reviewed: {readable_date(SETTINGS.review['reviewed'])}" in text
 
 
@@ -400,7 +425,9 @@ def test_card_that_grows_fails_with_a_clear_message(tmp_path: Path) -> None:
     printed = _run_handouts(tmp_path / "site", cwd=project)
     assert printed.returncode == 1
     assert re.search(r"the emergency card is [2-9] pages long on Letter paper; it must fit on one", printed.stderr)
-    assert "Shorten what it prints" in printed.stderr
+    longest = re.search(r"What it prints, longest first: ([^;]+);", printed.stderr)
+    assert longest and longest.group(1).startswith("headache-warning-signs (when-to-get-help.md)"), printed.stderr
+    assert "Shorten what is long" in printed.stderr
     assert "Traceback" not in printed.stderr
     assert not (tmp_path / "site" / "handouts").exists()
     assert not (tmp_path / "site" / "handouts.tmp").exists()
@@ -501,3 +528,386 @@ def test_print_opens_collapsed_blocks(browser: Browser) -> None:
     printed = page.locator("#more").is_visible()
     page.close()
     assert (on_screen, printed) == (False, True)
+
+
+# --------------------------------------------------------------------------- the card is made from the lock
+
+
+def test_card_holds_every_approved_section_emergency_first() -> None:
+    """Put every approved section of the language on the card, emergency sections first, then first aid, urgent."""
+    assert set(CARD_SECTIONS) == {entry.id for entry in LOCK.in_language(LOCK.source_language)}
+    kinds = [LOCK.get(LOCK.source_language, section_id).section.kind for section_id in CARD_SECTIONS]
+    assert kinds == sorted(kinds, key=CARD_KIND_ORDER.index)
+    assert kinds[0] == "emergency"
+
+
+def _lock_text(version: int, *, card: str = "") -> str:
+    """Return the real lock at another version, with one section's card choice edited in."""
+    text = (ROOT / "hooks" / "emergency-lock.yml").read_text(encoding="utf-8")
+    text = text.replace(f"version: {LOCK_VERSION}", f"version: {version}")
+    if version == 1:
+        text = text.replace("  card: true\n", "")
+    if card:
+        head, tail = text.split("  id: headache-warning-signs\n", 1)
+        text = head + "  id: headache-warning-signs\n" + card + tail.replace("  card: true\n", "", 1)
+    return text
+
+
+def test_version_1_lock_reads_with_every_section_on_the_card() -> None:
+    """Read a lock written before the card choice existed as putting every section on the card."""
+    old = load_lock(_lock_text(1))
+    assert [entry.section.card for entry in old.entries.values()] == [True] * len(LOCK.entries)
+    assert dump_lock(old) == (ROOT / "hooks" / "emergency-lock.yml").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        pytest.param(_lock_text(0), "'version' must be 2 (or the older 1), found 0", id="unknown-version"),
+        pytest.param(_lock_text(2, card="  card: false\n"), "'card: false' needs a 'card_reason'", id="no-reason"),
+        pytest.param(_lock_text(2, card="  card: maybe\n"), "'card' must be true or false", id="not-a-boolean"),
+    ],
+)
+def test_bad_card_choice_in_the_lock_is_a_clear_error(text: str, message: str) -> None:
+    """Refuse an unknown lock version and a card choice without its reason, naming the section."""
+    with pytest.raises(LockError, match=re.escape(message)):
+        load_lock(text, path="hooks/emergency-lock.yml")
+
+
+def test_section_left_off_the_card_is_an_approved_choice() -> None:
+    """Leave a section approved as `card: false` off the card, and show the choice in the approval diff."""
+    reason = "Printed on the clinic's own headache leaflet."
+    lock = load_lock(_lock_text(2, card=f"  card: false\n  card_reason: {reason}\n"))
+    lang = lock.source_language
+    assert "headache-warning-signs" not in [entry.id for entry in card_entries(lock, lang)]
+    assert len(card_entries(lock, lang)) == len(LOCK.in_language(lang)) - 1
+    diff = list(
+        diff_sections(
+            LOCK.get(lang, "headache-warning-signs").section, lock.get(lang, "headache-warning-signs").section
+        )
+    )
+    assert diff == [f"  ~ emergency card: on the card → left off the card ({reason})"]
+    assert "card_reason: Printed on" in dump_lock(lock)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("options", "rule"),
+    [
+        pytest.param("    card: false\n    card_reason: On the clinic leaflet.\n", "card-changed", id="unapproved"),
+        pytest.param("    card: false\n", "card-reason-missing", id="no-reason"),
+    ],
+)
+def test_card_choice_must_be_approved(tmp_path: Path, options: str, rule: str) -> None:
+    """Stop the build when a block leaves the card without approval, or without a reason."""
+    project = copy_project(tmp_path)
+    replace_in(
+        "docs/when-to-get-help.md", "    id: headache-warning-signs\n", f"    id: headache-warning-signs\n{options}"
+    )(project)
+    outcome = build_project(project)
+    assert not outcome.ok
+    assert f"[{rule}]" in outcome.log
+
+
+def test_card_that_does_not_fit_names_its_parts_and_settings() -> None:
+    """Name the card's sections and clinic settings, longest first, for the message about a card that is too long."""
+    from ivig_guide.print_pages import card_parts
+
+    html = (
+        '<main><div data-pg-print-source="a.md"><section data-pg-safety="urgent" id="short">Short</section></div>'
+        '<div data-pg-print-source="b.md"><section data-pg-safety="emergency" id="long">A much longer text</section>'
+        '</div><p>At <span data-pg-setting="extra.clinic.name">A clinic name</span>: '
+        '<strong data-pg-setting="extra.clinic.care_team_phone">555</strong></p></main>'
+    )
+    assert [(part.name, part.characters) for part in card_parts(html)] == [
+        ("long (b.md)", 18),
+        ("extra.clinic.name in mkdocs.yml", 13),
+        ("short (a.md)", 5),
+        ("extra.clinic.care_team_phone in mkdocs.yml", 3),
+    ]
+
+
+#: A long clinic name (60 characters) and phone (30 characters), as a clinic forking the guide may set them.
+LONG_CLINIC = "Northwestern Regional Infusion and Immunology Center, Suite 4"[:60]
+LONG_PHONE = "+1 (202) 555-0123 ext. 1234567"
+#: Lengthen every text of the card's sections by a share of itself, as a translation would.
+STRETCH_JS = """(share) => {
+  const walker = document.createTreeWalker(document.querySelector(".pg-card__sections"), NodeFilter.SHOW_TEXT);
+  const nodes = [];
+  while (walker.nextNode()) nodes.push(walker.currentNode);
+  for (const node of nodes) {
+    const text = node.textContent.trim();
+    if (!text || node.parentElement.closest(".pg-visually-hidden")) continue;
+    const extra = Math.round(text.length * share);
+    let more = "";
+    while (more.length < extra) more += " " + text;
+    node.textContent += more.slice(0, extra);
+  }
+}"""
+#: The computed size in points of the first element each selector finds on the card.
+SIZES_JS = """(selectors) => Object.fromEntries(selectors.map((s) => {
+  const element = document.querySelector(s);
+  return [s, element ? parseFloat(getComputedStyle(element).fontSize) * 0.75 : null];
+}))"""
+
+
+@pytest.fixture(scope="module")
+def long_clinic_card(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """Serve a build whose card prints a 60-character clinic name and a 30-character phone."""
+    assert (len(LONG_CLINIC), len(LONG_PHONE)) == (60, 30)
+    site = build_site(
+        tmp_path_factory.mktemp("clinic") / "site",
+        port=free_port(),
+        settings=f'extra:\n  clinic:\n    name: "{LONG_CLINIC}"\n    care_team_phone: "{LONG_PHONE}"\n',
+    )
+    with serve(site.path) as served:
+        yield served.url + "print/emergency-card/"
+
+
+@pytest.mark.browser
+@pytest.mark.slow
+@pytest.mark.parametrize("share", [0.0, 0.2])
+@pytest.mark.parametrize(("paper", "size"), [("Letter", LETTER), ("A4", A4)])
+def test_card_fits_one_page_at_readable_sizes(
+    long_clinic_card: str, browser: Browser, tmp_path: Path, share: float, paper: str, size: tuple[int, int]
+) -> None:
+    """Fit every approved section, a long clinic name and phone, and 20% longer text on one page, at 11 pt and up."""
+    page = browser.new_page()
+    page.emulate_media(media="print")
+    page.goto(long_clinic_card)
+    page.evaluate("document.fonts.ready")
+    body = [f"#{section_id} p" for section_id in CARD_SECTIONS] + [".pg-card__meta"]
+    strong = [f"#{entry.id} ol > li" for entry in card_entries(LOCK, "en") if entry.section.blocks("steps")]
+    strong += [f"#{entry.id}-title" for entry in card_entries(LOCK, "en") if entry.section.kind == "emergency"]
+    strong += [f"#{entry.id} p" for entry in card_entries(LOCK, "en") if entry.section.kind == "emergency"]
+    strong += [".pg-card__care-team"]
+    sizes = page.evaluate(SIZES_JS, body + strong)
+    care_team = page.locator(".pg-card__care-team").inner_text()
+    page.evaluate(STRETCH_JS, share)
+    page.pdf(path=str(tmp_path / "card.pdf"), format=paper, prefer_css_page_size=True, print_background=True)
+    page.close()
+    assert None not in sizes.values(), sizes
+    assert {s: v for s, v in sizes.items() if s in body and v < 11} == {}
+    assert {s: v for s, v in sizes.items() if s in strong and v < 12} == {}
+    shown, _ = care_team_phone(LONG_PHONE, country="US", number=NUMBER)
+    assert LONG_CLINIC in care_team and shown in care_team
+    assert len(_reader(tmp_path / "card.pdf").pages) == 1, f"{paper} with text {share:.0%} longer"
+    width, height = _size(tmp_path / "card.pdf")
+    assert abs(width - size[0]) <= 2 and abs(height - size[1]) <= 2, (width, height)
+
+
+# --------------------------------------------------------------------------- PDF links, tags and artifacts
+
+
+@pytest.mark.parametrize(
+    ("uri", "why"),
+    [
+        pytest.param("tel:911", None, id="tel"),
+        pytest.param("mailto:care@clinic.example.org", None, id="mailto"),
+        pytest.param(f"{PUBLIC_URL}anaphylaxis/", None, id="built-page"),
+        pytest.param(f"{PUBLIC_URL}handouts/emergency-card.pdf", None, id="built-file"),
+        pytest.param("https://creativecommons.org/licenses/by/4.0/", None, id="other-site"),
+        pytest.param("http://127.0.0.1:8765/anaphylaxis/", "points at the machine", id="loopback"),
+        pytest.param("http://localhost:8000/", "points at the machine", id="localhost"),
+        pytest.param("http://192.168.1.20/anaphylaxis/", "points at the machine", id="private"),
+        pytest.param(f"{PUBLIC_URL}no-such-page/", "leads to no page of the build", id="missing-page"),
+        pytest.param("file:///tmp/site/index.html", "is not a web address", id="file"),
+    ],
+)
+def test_pdf_link_check(tmp_path: Path, uri: str, why: str | None) -> None:
+    """Accept links inside the build, dial links and public sites; name loopback, private and missing targets."""
+    (tmp_path / "anaphylaxis").mkdir()
+    (tmp_path / "anaphylaxis" / "index.html").write_text("<p>page</p>", encoding="utf-8")
+    (tmp_path / "handouts").mkdir()
+    (tmp_path / "handouts" / "emergency-card.pdf").write_bytes(b"%PDF")
+    problems = check_pdf_links([(2, uri)], pdf="x.pdf", site=tmp_path, site_url=PUBLIC_URL)
+    assert [why in str(p) for p in problems] == ([True] if why else [])
+    if why:
+        assert str(problems[0]).startswith(f"x.pdf, page 2: the link {uri} ")
+
+
+def test_unmarked_content_becomes_artifacts() -> None:
+    """Wrap text objects, text and paths outside marked content as /Artifact, leaving tagged content as it is."""
+    import pikepdf
+
+    stream = (
+        b"q 0 0 10 10 re f Q BT /F1 9 Tf (header) Tj ET "
+        b"BT /P <</MCID 0>> BDC (body) Tj EMC (footer) Tj ET 0 0 5 5 re W n"
+    )
+    pdf = pikepdf.new()
+    pdf.add_blank_page()
+    pdf.pages[0].obj.Contents = pdf.make_stream(stream)
+    operations = list(pikepdf.parse_content_stream(pdf.pages[0]))
+    marked, added = mark_artifacts(operations)
+    text = pikepdf.unparse_content_stream(marked).decode()
+    assert added == 3
+    assert " ".join(text.split()) == (
+        "q /Artifact BMC 0 0 10 10 re f EMC Q /Artifact BMC BT /F1 9 Tf (header) Tj ET EMC "
+        "BT /P << /MCID 0 >> BDC (body) Tj EMC /Artifact BMC (footer) Tj EMC ET 0 0 5 5 re W n"
+    )
+
+
+def pdf_marked_text(path: Path) -> tuple[dict[tuple[int, int], str], list[tuple[int, str]]]:
+    """Return the text of each marked-content id (page index, MCID) of a PDF, and the text in no marked content.
+
+    Read with PDFium, independently of the pikepdf code that marks the artifacts.
+    """
+    import ctypes
+
+    import pypdfium2
+    import pypdfium2.raw as pdfium
+
+    document = pypdfium2.PdfDocument(path)
+    by_mcid: dict[tuple[int, int], str] = {}
+    unmarked: list[tuple[int, str]] = []
+    for index in range(len(document)):
+        page = document[index]
+        textpage = page.get_textpage()
+        for item in page.get_objects():
+            if item.type != pdfium.FPDF_PAGEOBJ_TEXT:
+                continue
+            size = pdfium.FPDFTextObj_GetText(item.raw, textpage.raw, None, 0)
+            buffer = ctypes.create_string_buffer(size)
+            pdfium.FPDFTextObj_GetText(
+                item.raw, textpage.raw, ctypes.cast(buffer, ctypes.POINTER(ctypes.c_ushort)), size
+            )
+            text = buffer.raw.decode("utf-16-le").rstrip("\x00")
+            mcid = pdfium.FPDFPageObj_GetMarkedContentID(item.raw)
+            if mcid >= 0:
+                by_mcid[(index, mcid)] = by_mcid.get((index, mcid), "") + text
+            elif pdfium.FPDFPageObj_CountMarks(item.raw) == 0 and text.strip():
+                unmarked.append((index + 1, text))
+    return by_mcid, unmarked
+
+
+def pdf_headings(path: Path) -> list[str]:
+    """Return the text of every heading element (H1…H6) of a PDF's structure tree, through its MCIDs."""
+    import pikepdf
+
+    by_mcid, _ = pdf_marked_text(path)
+    headings: list[str] = []
+    with pikepdf.open(path) as pdf:
+        pages = {page.obj.objgen: index for index, page in enumerate(pdf.pages)}
+
+        def kids(element: pikepdf.Dictionary) -> list:
+            found = element.get("/K")
+            return [] if found is None else list(found) if isinstance(found, pikepdf.Array) else [found]
+
+        def page_of(element: pikepdf.Dictionary, default: int) -> int:
+            return pages.get(element.Pg.objgen, default) if element.get("/Pg") is not None else default
+
+        def text_of(element: pikepdf.Dictionary, page: int) -> str:
+            page = page_of(element, page)
+            text = ""
+            for kid in kids(element):
+                if isinstance(kid, int):
+                    text += by_mcid.get((page, int(kid)), "")
+                elif isinstance(kid, pikepdf.Dictionary) and kid.get("/Type") == "/MCR":
+                    text += by_mcid.get((page_of(kid, page), int(kid.MCID)), "")
+                elif isinstance(kid, pikepdf.Dictionary) and kid.get("/Type") != "/OBJR":
+                    text += text_of(kid, page)
+            return text
+
+        def walk(element: pikepdf.Dictionary, page: int) -> None:
+            if str(element.get("/S", "")) in {f"/H{level}" for level in range(1, 7)}:
+                headings.append(" ".join(text_of(element, page).split()))
+            for kid in kids(element):
+                if isinstance(kid, pikepdf.Dictionary) and kid.get("/Type") not in ("/MCR", "/OBJR"):
+                    walk(kid, page_of(kid, page))
+
+        walk(pdf.Root.StructTreeRoot, 0)
+    return headings
+
+
+def _pdfs(released: Released) -> dict[str, Path]:
+    return {p.relative_to(released.site.path).as_posix(): p for p in sorted(released.site.path.rglob("*.pdf"))}
+
+
+@pytest.mark.browser
+@pytest.mark.slow
+def test_every_pdf_link_leads_somewhere(released: Released) -> None:
+    """Point every PDF link inside it, at a phone or mail address, a built page under site_url, or a public site."""
+    links = {pdf: pdf_links(path) for pdf, path in _pdfs(released).items()}
+    assert len(links) == len(DOCS_PAGES) + 3
+    problems = [
+        str(problem)
+        for pdf, found in links.items()
+        for problem in check_pdf_links(found, pdf=pdf, site=released.site.path, site_url=PUBLIC_URL)
+    ]
+    assert problems == []
+    every = [uri for found in links.values() for _, uri in found]
+    assert not [uri for uri in every if "127.0.0.1" in uri]
+    on_site = [uri for _, uri in links["handouts/pages/index.pdf"] if uri.startswith(PUBLIC_URL)]
+    assert len(on_site) >= 4, "the home page's menu cards should link to the guide online"
+
+
+@pytest.mark.browser
+@pytest.mark.slow
+def test_every_guarded_heading_is_tagged_with_its_kind(released: Released) -> None:
+    """Tag the heading of each approved section in every PDF as its kind and heading ("Emergency: Call 911 if:")."""
+    checked = 0
+    for pdf, path in _pdfs(released).items():
+        headings = pdf_headings(path)
+        if pdf == GUIDE_PDF:
+            entries = LOCK.in_language("en")
+        elif pdf in (CARD_PDF, CARD_PDF_A4):
+            entries = card_entries(LOCK, "en")
+        else:
+            entries = [e for e in LOCK.in_language("en") if f"handouts/pages/{e.page[: -len('.md')]}.pdf" == pdf]
+        expected = sorted(f"{KINDS[e.section.kind]} {e.section.heading}" for e in entries)
+        found = sorted(h for h in headings if any(h.endswith(e.section.heading) for e in entries))
+        assert found == expected, pdf
+        checked += len(expected)
+    assert checked >= 2 * len(LOCK.in_language("en")) + len(CARD_SECTIONS)
+
+
+@pytest.mark.browser
+@pytest.mark.slow
+def test_no_pdf_text_is_untagged(released: Released) -> None:
+    """Leave no text of any PDF outside marked content: tagged, or an artifact (running headers, link addresses)."""
+    untagged = {pdf: pdf_marked_text(path)[1][:5] for pdf, path in _pdfs(released).items()}
+    assert {pdf: found for pdf, found in untagged.items() if found} == {}
+
+
+@pytest.mark.browser
+@pytest.mark.slow
+def test_every_pdf_has_xmp_title_and_language(released: Released) -> None:
+    """Give every PDF XMP metadata with its title and language, and keep its structure tree."""
+    import pikepdf
+
+    for pdf, path in _pdfs(released).items():
+        with pikepdf.open(path) as document:
+            meta = document.open_metadata()
+            assert meta.get("dc:title") and meta.get("dc:title") == str(document.docinfo["/Title"]), pdf
+            assert "en" in meta.get("dc:language", []), pdf
+            assert "/StructTreeRoot" in document.Root and str(document.Root.Lang) == "en", pdf
+
+
+@pytest.mark.browser
+@pytest.mark.slow
+def test_release_check_fails_on_a_pdf_link_to_the_printing_machine(released: Released, tmp_path: Path) -> None:
+    """Fail the release check, naming the PDF, page and address, when a PDF links to a loopback server."""
+    import shutil
+
+    import pikepdf
+
+    site = tmp_path / "site"
+    shutil.copytree(released.site.path, site)
+    pdf = site / "handouts/pages/index.pdf"
+    with pikepdf.open(pdf, allow_overwriting_input=True) as document:
+        for annotation in document.pages[0].obj.get("/Annots", []):
+            action = annotation.get("/A")
+            if action is not None and str(action.get("/URI", "")).startswith(PUBLIC_URL):
+                local = str(action.URI).replace(PUBLIC_URL, "http://127.0.0.1:8123/")
+                action.URI = pikepdf.String(local)
+                break
+        document.save(pdf)
+    ran = subprocess.run(
+        [sys.executable, "-m", "ivig_guide.release", "check", str(site), "--docs", "docs"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert ran.returncode == 1, ran.stderr
+    assert f"handouts/pages/index.pdf, page 1: the link {local} points at the machine that printed" in ran.stderr

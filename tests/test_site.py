@@ -131,3 +131,21 @@ def test_failed_make_build_leaves_no_site(tmp_path: Path) -> None:
     assert "[text-changed]" in failed.stderr and "nothing to publish" in failed.stderr
     assert "Traceback" not in failed.stderr
     assert not (project / "site").exists() and not (project / "site.tmp").exists()
+
+
+def test_site_name_is_in_every_title_once(built_site: BuiltSite) -> None:
+    """Name the site once in the <title> of every page and embed page, and say so on the 404 page."""
+    from mkdocs.config import load_config
+
+    site_name = load_config(str(ROOT / "mkdocs.yml")).site_name
+    titles = {}
+    for page in PAGES:
+        for prefix in ("", "embed/"):
+            doc = lhtml.document_fromstring(page_html(built_site, prefix + url_of(page)))
+            titles[prefix + url_of(page)] = doc.findtext(".//title").strip()
+    assert len(titles) == 2 * len(PAGES)
+    repeated = {url: title for url, title in titles.items() if title.count(site_name) != 1}
+    assert repeated == {}
+    assert titles[""] == site_name
+    not_found = lhtml.document_fromstring((built_site.path / "404.html").read_text(encoding="utf-8"))
+    assert not_found.findtext(".//title").strip() == f"Page not found - {site_name}"

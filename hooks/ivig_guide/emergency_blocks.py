@@ -35,7 +35,7 @@ from typing import Any
 
 from markdown import Markdown
 from pymdownx.blocks import BlocksExtension
-from pymdownx.blocks.block import Block, type_html_identifier, type_ranged_integer
+from pymdownx.blocks.block import Block, type_boolean, type_html_identifier, type_ranged_integer, type_string
 
 #: kind -> the prefix a screen reader announces before the heading.
 KINDS: dict[str, str] = {
@@ -48,6 +48,9 @@ SECTION_CLASS = "pg-safety"
 TITLE_CLASS = "pg-safety__title"
 HIDDEN_CLASS = "pg-visually-hidden"
 KIND_ATTRIBUTE = "data-pg-safety"
+#: A section left off the emergency card says so, and why (``card: false`` and ``card_reason:`` in the block).
+CARD_ATTRIBUTE = "data-pg-card"
+CARD_REASON_ATTRIBUTE = "data-pg-card-reason"
 
 
 class SafetyBlock(Block):
@@ -58,6 +61,8 @@ class SafetyBlock(Block):
     OPTIONS = {
         "id": ("", type_html_identifier),
         "level": (2, type_ranged_integer(2, 4)),
+        "card": (True, type_boolean),
+        "card_reason": ("", type_string),
     }
 
     def on_validate(self, parent: etree.Element) -> bool:
@@ -68,16 +73,16 @@ class SafetyBlock(Block):
         """Create the section with its heading and hidden prefix."""
         section_id = self.options["id"]
         heading = " ".join(str(self.argument).split())
-        section = etree.SubElement(
-            parent,
-            "section",
-            {
-                "class": f"{SECTION_CLASS} {SECTION_CLASS}--{self.NAME}",
-                "id": section_id,
-                KIND_ATTRIBUTE: self.NAME,
-                "aria-labelledby": f"{section_id}-title",
-            },
-        )
+        attributes = {
+            "class": f"{SECTION_CLASS} {SECTION_CLASS}--{self.NAME}",
+            "id": section_id,
+            KIND_ATTRIBUTE: self.NAME,
+            "aria-labelledby": f"{section_id}-title",
+        }
+        if not self.options["card"]:
+            attributes[CARD_ATTRIBUTE] = "false"
+            attributes[CARD_REASON_ATTRIBUTE] = " ".join(self.options["card_reason"].split())
+        section = etree.SubElement(parent, "section", attributes)
         title = etree.SubElement(
             section,
             f"h{self.options['level']}",

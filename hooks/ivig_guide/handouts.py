@@ -11,7 +11,9 @@ Ctrl+P uses), and writes::
     site/handouts/emergency-card.pdf          the emergency card, US Letter, exactly one page
     site/handouts/emergency-card-a4.pdf       the same on A4
 
-Every PDF is checked by the emergency guard (:mod:`ivig_guide.pdf_check`). The PDFs are written to a
+Each PDF is finished as it is printed (:mod:`ivig_guide.pdf_post`: links under ``site_url`` instead
+of the local server, artifacts for untagged content, XMP metadata), then checked by the emergency
+guard (:mod:`ivig_guide.pdf_check`) and for links that lead nowhere. The PDFs are written to a
 temporary folder and moved into place only when all passed, so a failure leaves no half-written
 ``handouts/``.
 """
@@ -35,11 +37,12 @@ from ivig_guide.print_pages import (
     CARD_PAGE,
     CARD_PDF,
     CARD_PDF_A4,
-    CARD_SECTIONS,
     GUIDE_PAGE,
     GUIDE_PDF,
     HANDOUTS_DIR,
     PDF_ATTRIBUTE,
+    card_parts,
+    card_section_ids,
     handout_pdf,
 )
 from ivig_guide.rules import format_findings
@@ -62,8 +65,11 @@ class Job:
     one_page: bool = False
 
 
-def plan(site: Path) -> list[Job]:
-    """Return every PDF to print from a built site: the guide, the card (Letter, A4) and each page."""
+def plan(site: Path, *, card: tuple[str, ...]) -> list[Job]:
+    """Return every PDF to print from a built site: the guide, the card (Letter, A4) and each page.
+
+    ``card`` lists the approved sections the card must hold (:func:`~ivig_guide.print_pages.card_section_ids`).
+    """
     for needed in (GUIDE_PAGE, CARD_PAGE):
         if not (site / needed).is_file():
             raise HandoutError(
@@ -72,8 +78,8 @@ def plan(site: Path) -> list[Job]:
     description = _meta(site / GUIDE_PAGE, "description")
     jobs = [
         Job(_url(GUIDE_PAGE), GUIDE_PDF, "Letter", description, ()),
-        Job(_url(CARD_PAGE), CARD_PDF, "Letter", "Emergency card: what to do in an emergency", CARD_SECTIONS, True),
-        Job(_url(CARD_PAGE), CARD_PDF_A4, "A4", "Emergency card: what to do in an emergency", CARD_SECTIONS, True),
+        Job(_url(CARD_PAGE), CARD_PDF, "Letter", "Emergency card: what to do in an emergency", card, True),
+        Job(_url(CARD_PAGE), CARD_PDF_A4, "A4", "Emergency card: what to do in an emergency", card, True),
     ]
     for path in sorted(site.rglob("index.html")):
         head = path.read_text(encoding="utf-8", errors="replace")[:2000]
@@ -106,12 +112,28 @@ PRINT_FONT_JS = """async () => {
 }"""
 
 
-def print_all(site: Path, jobs: Sequence[Job], out: Path) -> dict[str, float]:
-    """Print every job into ``out`` (a folder standing for ``site/handouts``); return seconds per PDF."""
+def site_url_of(site: Path) -> str:
+    """Return the ``site_url`` a site was built with, as its print guide's canonical link names it, or ''."""
+    path = site / GUIDE_PAGE
+    if not path.is_file():
+        return ""
+    found = lxml.html.parse(str(path)).getroot().find(".//link[@rel='canonical']")
+    return found.get("href", "") if found is not None else ""
+
+
+def print_all(site: Path, jobs: Sequence[Job], out: Path, *, lang: str = "en") -> dict[str, float]:
+    """Print every job into ``out`` (a folder standing for ``site/handouts``); return seconds per PDF.
+
+    Each PDF is finished as it is printed (:func:`~ivig_guide.pdf_post.finish_pdf`): links to the
+    local server become links under ``site_url``, untagged content becomes artifacts, and the PDF
+    gets XMP metadata with its title and language.
+    """
     from ivig_guide.browser import launch
+    from ivig_guide.pdf_post import finish_pdf
     from ivig_guide.serve import serve
 
     timings: dict[str, float] = {}
+    site_url = site_url_of(site)
     with serve(site) as served, launch() as browser:
         page = browser.new_page()
         page.emulate_media(media="print")
@@ -136,34 +158,39 @@ def print_all(site: Path, jobs: Sequence[Job], out: Path) -> dict[str, float]:
                 tagged=True,
                 outline=True,
             )
+            title = page.title()
+            finish_pdf(target, title=title, lang=lang, subject=job.subject, served=served.url, site_url=site_url)
             timings[job.pdf] = time.perf_counter() - started
     return timings
 
 
-def set_subject(path: Path, subject: str) -> None:
-    """Add the subject to a PDF's metadata by an incremental update, which keeps its structure (tags) as is."""
-    from pypdf import PdfWriter
-
-    writer = PdfWriter(path, incremental=True)
-    writer.add_metadata({"/Subject": subject})
-    with path.open("wb") as stream:
-        writer.write(stream)
-
-
 def check_all(out: Path, jobs: Sequence[Job], *, lock: Lock, lang: str, number: str) -> list[str]:
-    """Return what is wrong with the printed PDFs: a card longer than one page, a lost step, a lost number."""
+    """Return what is wrong with the printed PDFs: a card longer than one page, a lost step, a lost number.
+
+    ``out`` is the handouts folder of a built site; a link of a PDF that leads nowhere (the printing
+    machine, a page that is not in the build) is wrong too.
+    """
     from pypdf import PdfReader
 
+    from ivig_guide.pdf_post import check_pdf_links, pdf_links
+
     problems: list[str] = []
+    site = out.parent
+    site_url = site_url_of(site)
     for job in jobs:
         path = out / Path(job.pdf).relative_to(HANDOUTS_DIR)
         if job.one_page:
             pages = len(PdfReader(path).pages)
             if pages != 1:
+                card_html = out.parent / CARD_PAGE
+                parts = card_parts(card_html.read_text(encoding="utf-8")) if card_html.is_file() else []
+                longest = "; ".join(f"{part.name} {part.characters:,} characters" for part in parts)
                 problems.append(
                     f"{job.pdf}: the emergency card is {pages} pages long on {job.paper} paper; it must fit on one. "
-                    "Shorten what it prints: the approved sections "
-                    f"({', '.join(CARD_SECTIONS)}) in docs/, or the card's template "
+                    f"What it prints, longest first: {longest or 'unknown'}. "
+                    "Shorten what is long: an approved section's wording in docs/ (then `make approve-emergency`), "
+                    "a clinic setting in mkdocs.yml, or leave a section off the card on purpose (`card: false` "
+                    "with a `card_reason:` in its block); or tighten the card's template "
                     "overrides/print/emergency-card.html and its styles (.pg-card in "
                     "overrides/assets/stylesheets/print.css)."
                 )
@@ -172,6 +199,13 @@ def check_all(out: Path, jobs: Sequence[Job], *, lock: Lock, lang: str, number: 
         findings += check_pdf_fonts(pdf_fonts(path), pdf=job.pdf)
         if findings:
             problems.append(format_findings(findings).rstrip())
+        dead = check_pdf_links(pdf_links(path), pdf=job.pdf, site=site, site_url=site_url)
+        if dead:
+            problems.append(
+                "Links in the PDF that lead nowhere (print the handouts from a build with its public `site_url`, "
+                "e.g. SITE_URL=https://… make release; link only to pages of the guide):\n  "
+                + "\n  ".join(map(str, dead))
+            )
     return problems
 
 
@@ -188,18 +222,15 @@ def pdf_entries(job: Job, *, lock: Lock, lang: str) -> list[LockEntry]:
 def make_handouts(site: Path, *, config: Path = Path("mkdocs.yml")) -> dict[str, float]:
     """Print, check and publish every handout of ``site``; return the seconds each PDF took."""
     settings, lock = configured_lock(config)
-    jobs = plan(site)
+    jobs = plan(site, card=card_section_ids(lock, settings.lang))
     final = site / HANDOUTS_DIR
     out = site / f"{HANDOUTS_DIR}.tmp"
     shutil.rmtree(out, ignore_errors=True)
     try:
-        timings = print_all(site, jobs, out)
+        timings = print_all(site, jobs, out, lang=settings.lang)
         problems = check_all(out, jobs, lock=lock, lang=settings.lang, number=settings.number)
         if problems:
             raise HandoutError("\n\n".join(problems))
-        for job in jobs:
-            if job.subject:
-                set_subject(out / Path(job.pdf).relative_to(HANDOUTS_DIR), job.subject)
         shutil.rmtree(final, ignore_errors=True)
         out.rename(final)
     finally:

@@ -20,7 +20,9 @@ import yaml
 from ivig_guide.emergency_blocks import KINDS
 from ivig_guide.errors import LockError
 
-LOCK_VERSION = 1
+LOCK_VERSION = 2
+#: Versions read as well: version 1 had no ``card`` field, and its sections are all on the card.
+READABLE_VERSIONS = (1, LOCK_VERSION)
 BLOCK_TYPES = ("text", "list", "steps")
 HEADER = """\
 # Approved wording of the guide's emergency sections.
@@ -44,6 +46,12 @@ class Section:
     prefix: str
     content: tuple[Block, ...]  # ("text", "…") | ("list", ("…", …)) | ("steps", ("…", …))
     tel: tuple[str, ...] = ()
+    card: bool = True  # printed on the emergency card; leaving it off is an approved choice
+    card_reason: str = ""  # why it is left off the card (required when card is False)
+
+    def card_text(self) -> str:
+        """Return whether the section is on the emergency card, as a reviewer reads it."""
+        return "on the card" if self.card else f"left off the card ({self.card_reason or 'no reason given'})"
 
     def blocks(self, block_type: str) -> tuple[Any, ...]:
         """Return the content blocks of one type, in order."""
@@ -117,8 +125,11 @@ def load_lock(text: str, *, path: str = "emergency-lock.yml") -> Lock:
         ) from None
     if not isinstance(data, dict):
         raise LockError(f"{path}: expected a mapping with 'version', 'emergency_number' and 'sections'.")
-    if data.get("version") != LOCK_VERSION:
-        raise LockError(f"{path}: 'version' must be {LOCK_VERSION}, found {data.get('version')!r}.")
+    if data.get("version") not in READABLE_VERSIONS:
+        raise LockError(
+            f"{path}: 'version' must be {LOCK_VERSION} (or the older 1), found {data.get('version')!r}. "
+            "Restore the lock from git, then run `make approve-emergency`."
+        )
     number = str(data.get("emergency_number", ""))
     if not number.isdigit():
         raise LockError(f"{path}: 'emergency_number' must be digits, found {number!r}.")
@@ -185,6 +196,15 @@ def _entry(raw: Any, where: str) -> LockEntry:
     tel = raw.get("tel", [])
     if not isinstance(tel, list):
         raise LockError(f"{where}: 'tel' must be a list of numbers.")
+    card = raw.get("card", True)
+    if not isinstance(card, bool):
+        raise LockError(f"{where}: 'card' must be true or false, found {card!r}.")
+    card_reason = " ".join(str(raw.get("card_reason") or "").split())
+    if not card and not card_reason:
+        raise LockError(
+            f"{where}: 'card: false' needs a 'card_reason'. Add `card_reason:` to the section's block and run "
+            "`make approve-emergency`."
+        )
     section = Section(
         id=str(raw["id"]),
         kind=raw["kind"],
@@ -192,6 +212,8 @@ def _entry(raw: Any, where: str) -> LockEntry:
         prefix=str(raw["prefix"]),
         content=tuple(content),
         tel=tuple(str(t) for t in tel),
+        card=card,
+        card_reason=card_reason if not card else "",
     )
     return LockEntry(
         lang=str(raw["lang"]),
@@ -235,6 +257,9 @@ def entry_to_data(entry: LockEntry) -> dict[str, Any]:
     data.update(kind=section.kind, heading=section.heading, prefix=section.prefix)
     data["content"] = [{kind: value if isinstance(value, str) else list(value)} for kind, value in section.content]
     data["tel"] = list(section.tel)
+    data["card"] = section.card
+    if not section.card:
+        data["card_reason"] = section.card_reason
     data.update(approved_by=entry.approved_by, approved_on=entry.approved_on)
     return data
 
@@ -274,6 +299,7 @@ def diff_sections(old: Section | None, new: Section | None) -> Iterator[str]:
         for kind, value in new.content:
             for line in [value] if isinstance(value, str) else value:
                 yield f"      + [{kind}] {line}"
+        yield f"      emergency card: {new.card_text()}"
         return
     if new is None and old is not None:
         yield f"  - removed {old.kind} section: {old.heading}"
@@ -290,3 +316,5 @@ def diff_sections(old: Section | None, new: Section | None) -> Iterator[str]:
             yield f"      {line}"
     if old.tel != new.tel:
         yield f"  ~ tel: {list(old.tel)} → {list(new.tel)}"
+    if (old.card, old.card_reason) != (new.card, new.card_reason):
+        yield f"  ~ emergency card: {old.card_text()} → {new.card_text()}"

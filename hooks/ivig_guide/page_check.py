@@ -56,6 +56,14 @@ def check_structure(section: Section, element: lxml.html.HtmlElement, *, number:
                 "Give the block a heading: `/// kind | Heading`.",
             )
         )
+    if not section.card and not section.card_reason:
+        problems.append(
+            (
+                Rule.CARD_REASON_MISSING,
+                "The section is left off the emergency card (`card: false`) without saying why.",
+                "Add `card_reason:` to the block, in a sentence a reviewer can check, or remove `card: false`.",
+            )
+        )
     if section.prefix != KINDS[kind]:
         found = f"'{section.prefix}'" if section.prefix else "none"
         problems.append(
@@ -176,6 +184,14 @@ def compare_with_lock(found: Section, approved: Section) -> list[tuple[Rule, str
         problems.append((Rule.HEADING_CHANGED, "The heading changed.\n" + word_diff(approved.heading, found.heading)))
     if found.tel != approved.tel:
         problems.append((Rule.TEL_CHANGED, f"The tel: links changed: approved {approved.tel}, found {found.tel}."))
+    if (found.card, found.card_reason) != (approved.card, approved.card_reason):
+        problems.append(
+            (
+                Rule.CARD_CHANGED,
+                f"Whether the section is on the emergency card changed: approved {approved.card_text()}, "
+                f"found {found.card_text()}.",
+            )
+        )
     expected_steps, found_steps = approved.blocks("steps"), found.blocks("steps")
     if len(expected_steps) == len(found_steps):
         for want, got in zip(expected_steps, found_steps, strict=True):

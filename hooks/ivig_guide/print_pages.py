@@ -20,8 +20,8 @@ from urllib.parse import urljoin, urlsplit
 import lxml.html
 
 from ivig_guide.article import parse_article
-from ivig_guide.emergency_blocks import KIND_ATTRIBUTE, TITLE_CLASS
-from ivig_guide.lock import Lock
+from ivig_guide.emergency_blocks import CARD_ATTRIBUTE, KIND_ATTRIBUTE, TITLE_CLASS
+from ivig_guide.lock import Lock, LockEntry
 from ivig_guide.page_check import PageResult, check_build, check_page
 from ivig_guide.rules import Finding, Rule
 from ivig_guide.site_check import PRINT_SOURCE_ATTRIBUTE
@@ -39,8 +39,8 @@ SOURCE_ATTRIBUTE = PRINT_SOURCE_ATTRIBUTE
 URL_ATTRIBUTE = "data-pg-print-page-url"
 #: A built page's ``<html>`` names its own PDF with this attribute.
 PDF_ATTRIBUTE = "data-pg-print-pdf"
-#: The approved sections on the emergency card, in the order printed.
-CARD_SECTIONS = ("anaphylaxis-call-911", "anaphylaxis-first-aid", "headache-warning-signs")
+#: The order of the kinds on the emergency card: what to call first, then what to do, then who to see.
+CARD_KIND_ORDER = ("emergency", "first-aid", "urgent")
 _EXTERNAL = ("http:", "https:", "mailto:", "tel:", "sms:", "data:", "//")
 
 
@@ -138,6 +138,7 @@ def combine_guide(pages: Sequence[PrintSource], *, site_url: str) -> list[GuideC
             raise PrintError(f"{page.src}: the built page has no content (<article>), so it cannot be printed.")
         _drop_screen_only(article)
         id_maps[page.url] = _unique_ids(article, slug_of(page.src))
+        _name_sections_by_page(article)
         articles[page.url] = article
     chapters = []
     for page in chosen:
@@ -160,6 +161,19 @@ def _drop_screen_only(article: lxml.html.HtmlElement) -> None:
             element.drop_tree()
         elif "pg-review--overdue" in classes and element.get("hidden") is not None:
             element.drop_tree()
+
+
+def _name_sections_by_page(article: lxml.html.HtmlElement) -> None:
+    """Name each emergency section by its heading and its page's title, so that two "Call 911 if:" differ.
+
+    On the web each page has its own; in the combined guide they would be landmarks of the same name.
+    """
+    title = next((h1 for h1 in article.iter("h1") if h1.get("id")), None)
+    if title is None:
+        return
+    for section in article.iter("section"):
+        if section.get(KIND_ATTRIBUTE) is not None and section.get("aria-labelledby"):
+            section.set("aria-labelledby", f"{section.get('aria-labelledby')} {title.get('id')}")
 
 
 def _unique_ids(article: lxml.html.HtmlElement, prefix: str) -> dict[str, str]:
@@ -228,16 +242,39 @@ def _rewrite_links(
 
 @dataclass(frozen=True)
 class CardSection:
-    """One approved section on the card: its source page and its HTML as built."""
+    """One approved section on the card: its source page, its kind and its HTML as built."""
 
     id: str
     src: str
     html: str
+    kind: str = ""
 
 
-def card_sections(pages: Iterable[PrintSource], section_ids: Sequence[str] = CARD_SECTIONS) -> list[CardSection]:
-    """Return the card's sections, taken as built from the pages that hold them; raise if one is missing."""
+def _card_order(kind: str) -> int:
+    """Return where a kind comes on the card (unknown kinds last)."""
+    return CARD_KIND_ORDER.index(kind) if kind in CARD_KIND_ORDER else len(CARD_KIND_ORDER)
+
+
+def card_entries(lock: Lock, lang: str) -> list[LockEntry]:
+    """Return the approved sections of a language that the card prints, emergency first, in the lock's order."""
+    chosen = [entry for entry in lock.in_language(lang) if entry.section.card]
+    return sorted(chosen, key=lambda entry: _card_order(entry.section.kind))
+
+
+def card_section_ids(lock: Lock, lang: str) -> tuple[str, ...]:
+    """Return the ids of the sections on the card, in the order printed."""
+    return tuple(entry.id for entry in card_entries(lock, lang))
+
+
+def card_sections(pages: Iterable[PrintSource], *, lock: Lock | None, lang: str) -> list[CardSection]:
+    """Return the card's sections, taken as built from the pages that hold them; raise if one is missing.
+
+    The card holds every section the lock approves for ``lang``, except those approved as left off
+    (``card: false``). Without a lock (while new wording is being approved) it holds the built
+    sections that are not marked ``card: false``, in the same order.
+    """
     found: dict[str, CardSection] = {}
+    wanted_by_build: list[CardSection] = []
     for page in pages:
         if KIND_ATTRIBUTE not in page.html:
             continue
@@ -245,17 +282,56 @@ def card_sections(pages: Iterable[PrintSource], section_ids: Sequence[str] = CAR
         if article is None:
             continue
         for section in article.iter("section"):
-            section_id = section.get("id", "")
-            if section.get(KIND_ATTRIBUTE) is not None and section_id in section_ids:
-                html = lxml.html.tostring(section, encoding="unicode", method="html", with_tail=False)
-                found[section_id] = CardSection(section_id, page.src, html)
+            section_id, kind = section.get("id", ""), section.get(KIND_ATTRIBUTE)
+            if kind is None or section_id in found:
+                continue
+            # The card is one short page: its sections are headed parts, not landmarks (two would share a name).
+            section.attrib.pop("aria-labelledby", None)
+            html = lxml.html.tostring(section, encoding="unicode", method="html", with_tail=False)
+            found[section_id] = CardSection(section_id, page.src, html, kind)
+            if section.get(CARD_ATTRIBUTE) != "false":
+                wanted_by_build.append(found[section_id])
+    if lock is None:
+        return sorted(wanted_by_build, key=lambda section: _card_order(section.kind))
+    section_ids = card_section_ids(lock, lang)
     missing = [section_id for section_id in section_ids if section_id not in found]
     if missing:
         raise PrintError(
-            f"The emergency card needs the sections {', '.join(missing)}, which no page of the guide has. "
-            "Restore them, or change CARD_SECTIONS in hooks/ivig_guide/print_pages.py."
+            f"The emergency card prints every approved section, and {', '.join(missing)} is on no page of the guide. "
+            "Restore it, or leave it off the card on purpose: add `card: false` and a `card_reason:` to its block, "
+            "then run `make approve-emergency`."
         )
     return [found[section_id] for section_id in section_ids]
+
+
+#: Card elements that print a setting of mkdocs.yml name it with this attribute (e.g. "extra.clinic.name").
+SETTING_ATTRIBUTE = "data-pg-setting"
+
+
+@dataclass(frozen=True)
+class CardPart:
+    """One part of the printed card and its length, for a message about a card that does not fit."""
+
+    name: str  # "anaphylaxis-first-aid (anaphylaxis.md)" or "extra.clinic.name in mkdocs.yml"
+    characters: int
+
+
+def card_parts(html: str) -> list[CardPart]:
+    """Return the sections and clinic settings a built card prints, longest first."""
+    root = lxml.html.document_fromstring(html)
+    parts = []
+    for element in root.iter():
+        if not isinstance(element, lxml.html.HtmlElement):
+            continue
+        if element.get(SOURCE_ATTRIBUTE) is not None:
+            for section in element.iter("section"):
+                if isinstance(section, lxml.html.HtmlElement) and section.get(KIND_ATTRIBUTE) is not None:
+                    name = f"{section.get('id')} ({element.get(SOURCE_ATTRIBUTE)})"
+                    parts.append(CardPart(name, len(" ".join(section.text_content().split()))))
+        elif element.get(SETTING_ATTRIBUTE) is not None:
+            text = " ".join(element.text_content().split())
+            parts.append(CardPart(f"{element.get(SETTING_ATTRIBUTE)} in mkdocs.yml", len(text)))
+    return sorted(parts, key=lambda part: -part.characters)
 
 
 def approved_on(lock: Lock | None, lang: str, section_ids: Iterable[str]) -> str:
@@ -294,7 +370,20 @@ def check_print_page(
     if lock is not None:
         if require is None:
             printed = {result.page for result in results}
-            findings += check_build(results, lock=lock, lang=lang, built_pages=printed)
+            findings += [
+                Finding(
+                    f.page,
+                    None,
+                    f.section,
+                    f.rule,
+                    f"The printed guide leaves out {f.page}, which holds approved emergency content (its front "
+                    "matter says `print: false`, or the page is not built).",
+                    f"Remove `print: false` from {f.page}: pages with emergency sections are always printed.",
+                )
+                if f.rule == Rule.SECTION_MISSING and f.page not in printed
+                else f
+                for f in check_build(results, lock=lock, lang=lang, built_pages=printed)
+            ]
         else:
             # A part holds chosen sections of its page, not all of them: only the required ones must be there.
             findings = [finding for finding in findings if finding.rule != Rule.SECTION_MISSING]

@@ -3,8 +3,9 @@
     python -m ivig_guide.release check site --docs docs
 
 It checks the site's pages (as ``python -m ivig_guide.emergency check`` does), the print pages, every
-handout PDF (each approved step in order, the emergency number, the card on one page), the embed
-pages, and that every link to a handout leads to a file. Exit status 1 lists what is wrong.
+handout PDF (each approved step in order, the emergency number, the card on one page with every
+approved section, every link inside the PDF, a tel:/mailto: link, a built page under site_url or a
+public site), the embed pages, and that every link to a handout leads to a file. Exit status 1 lists what is wrong.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ import lxml.html
 from ivig_guide.embed import check_embeds
 from ivig_guide.errors import GuideError, OutputError
 from ivig_guide.lock import Lock
-from ivig_guide.print_pages import CARD_PAGE, CARD_SECTIONS, GUIDE_PAGE, HANDOUTS_DIR, check_print_page
+from ivig_guide.print_pages import CARD_PAGE, GUIDE_PAGE, HANDOUTS_DIR, card_section_ids, check_print_page
 from ivig_guide.rules import Finding, format_findings
 from ivig_guide.settings import configured_lock
 from ivig_guide.site_check import check_site, check_site_against_lock
@@ -33,14 +34,15 @@ def check_release(site: Path, *, lock: Lock, number: str, lang: str, docs: Path 
     findings: list[Finding] = check_site_against_lock(
         check_site(site, lock=lock, number=number, lang=lang, docs=docs), lock
     )
-    for page, require in ((GUIDE_PAGE, None), (CARD_PAGE, CARD_SECTIONS)):
+    card = card_section_ids(lock, lang)
+    for page, require in ((GUIDE_PAGE, None), (CARD_PAGE, card)):
         path = site / page
         if path.is_file():
             html = path.read_text(encoding="utf-8")
             findings += check_print_page(html, name=page, lock=lock, number=number, lang=lang, require=require)
     problems = [format_findings(findings).rstrip()] if findings else []
     try:
-        jobs = plan(site)
+        jobs = plan(site, card=card)
     except HandoutError as error:
         return [*problems, str(error)]
     missing = [job.pdf for job in jobs if not (site / job.pdf).is_file()]

@@ -27,6 +27,7 @@ class Rule(StrEnum):
     # A section's structure, whatever its wording.
     KIND_UNKNOWN = ("kind-unknown", "A block's kind is not emergency, urgent or first-aid.")
     HEADING_MISSING = ("heading-missing", "A section has no action heading.")
+    CARD_REASON_MISSING = ("card-reason-missing", "A section is left off the emergency card without a reason.")
     PREFIX_MISSING = ("prefix-missing", "A heading lost its screen-reader prefix (Emergency:, Urgent:, First aid:).")
     CONTENT_HIDDEN = ("content-hidden", "Part of a section is hidden, collapsed, struck through or shown as code.")
     SECTION_HIDDEN = ("section-hidden", "A whole section is inside something that hides it.")
@@ -46,6 +47,7 @@ class Rule(StrEnum):
     KIND_CHANGED = ("kind-changed", "A section's kind differs from the approved one.")
     HEADING_CHANGED = ("heading-changed", "A heading's wording differs from the approved one.")
     TEL_CHANGED = ("tel-changed", "A section's tel: links differ from the approved ones.")
+    CARD_CHANGED = ("card-changed", "Whether a section is on the emergency card differs from what was approved.")
     STEPS_COUNT = ("steps-count", "A step was added or removed.")
     STEPS_ORDER = ("steps-order", "The steps are in another order.")
     STEP_WORDING = ("step-wording", "A step's wording changed.")

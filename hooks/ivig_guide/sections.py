@@ -13,7 +13,7 @@ from collections.abc import Iterator
 import lxml.html
 from lxml.etree import ParserError
 
-from ivig_guide.emergency_blocks import HIDDEN_CLASS, KIND_ATTRIBUTE, TITLE_CLASS
+from ivig_guide.emergency_blocks import CARD_ATTRIBUTE, CARD_REASON_ATTRIBUTE, HIDDEN_CLASS, KIND_ATTRIBUTE, TITLE_CLASS
 from ivig_guide.lock import Section
 
 CODE_TAGS = frozenset({"pre", "code", "kbd", "samp", "script", "style", "template", "textarea", "noscript"})
@@ -86,7 +86,16 @@ def extract_section(element: lxml.html.HtmlElement) -> Section:
     content: list[tuple[str, str | tuple[str, ...]]] = []
     _collect_blocks(element, title, content)
     tel = tuple(digits(a.get("href", "")[4:]) for a in element.iter("a") if a.get("href", "").startswith("tel:"))
-    return Section(id=element.get("id", ""), kind=kind, heading=heading, prefix=prefix, content=tuple(content), tel=tel)
+    return Section(
+        id=element.get("id", ""),
+        kind=kind,
+        heading=heading,
+        prefix=prefix,
+        content=tuple(content),
+        tel=tel,
+        card=element.get(CARD_ATTRIBUTE) != "false",
+        card_reason=element.get(CARD_REASON_ATTRIBUTE, "") if element.get(CARD_ATTRIBUTE) == "false" else "",
+    )
 
 
 def _collect_blocks(
