@@ -172,6 +172,8 @@ HARMFUL = [
         "tel-too-small",
         id="tel-shrunk",
     ),
+    pytest.param(STEPS_URL, f"{STEPS} {{ list-style-type: lower-alpha }}", "dark 390 px", "not-numbered", id="letters"),
+    pytest.param(STEPS_URL, f"{STEPS} {{ text-indent: -9999px }}", "light 1280 px", "off-screen", id="text-pushed-out"),
     pytest.param(
         "print/emergency-card/",
         "@media print { .pg-card .pg-safety ol > li { color: #fff !important } }",
@@ -258,3 +260,24 @@ def test_pdf_without_step_numbers_fails(card_pdf: Callable[[str], Path]) -> None
     findings = check_step_numbers(pdf_text(stripped), pdf="card.pdf", entries=entries)
     steps = STEPS_ENTRY.section.blocks("steps")[0]
     assert [f.element.split(" (")[0] for f in findings] == [f"step {n}" for n in range(1, len(steps) + 1)]
+
+
+@pytest.mark.slow
+@pytest.mark.browser
+def test_blocked_files_are_not_loaded(built_site: BuiltSite, browser: Browser) -> None:
+    """Hold back the files matching ``block``, as a reader whose connection drops them gets the page."""
+    failed: list[str] = []
+
+    def watch(context: BrowserContext) -> None:
+        context.on("requestfailed", lambda request: failed.append(request.url))
+
+    def only(copy: Copy) -> bool:
+        return copy.url == STEPS_URL and copy.label == "light 390 px"
+
+    blocked = ["**/assets/stylesheets/main.*.min.css", "**/assets/javascripts/bundle.*.min.js"]
+    findings = check_rendered(
+        built_site.path, lock=LOCK, lang=LANG, block=blocked, route=watch, only=only, browser=browser, pdfs=False
+    )
+    assert findings == [], "\n".join(map(str, findings))
+    assert any("/assets/stylesheets/main." in url for url in failed), failed
+    assert any("/assets/javascripts/bundle." in url for url in failed), failed

@@ -51,6 +51,8 @@ SIZE_SLACK = 0.5
 CORE_COVERAGE = 0.9
 #: The share of glyph pixels allowed below the minimum contrast (antialiasing noise, not whole words).
 CONTRAST_PERCENTILE = 0.1
+#: The list-style types that number steps as the lock and the PDFs have them: "1.", "2.", …
+NUMBER_TYPES = ("decimal", "decimal-leading-zero")
 PHONE = {"width": 390, "height": 844}
 DESKTOP = {"width": 1280, "height": 800}
 #: Print media is laid out at the width of a Letter page inside print.css's margins (8.5 in - 2 x 16 mm).
@@ -161,9 +163,9 @@ def expected_sections(url: str, *, lock: Lock, lang: str) -> set[str]:
 # --------------------------------------------------------------------------- in the browser
 
 #: Measure every guarded element of the page; scroll to each line of text to hit-test it (screen only).
-MEASURE_JS = """({hitTest, minOpacity, slack}) => {
+MEASURE_JS = """({hitTest, minOpacity, slack, numberTypes}) => {
   const GUARD = "section[data-pg-safety]";
-  const NOT_NUMBERS = new Set(["none", "disc", "circle", "square", "disclosure-open", "disclosure-closed"]);
+  const NUMBERS = new Set(numberTypes);
   const px = (value) => parseFloat(value) || 0;
   const describe = (el) => el.tagName.toLowerCase() + (el.id ? "#" + el.id : "") +
     [...el.classList].slice(0, 2).map((c) => "." + c).join("");
@@ -218,11 +220,15 @@ MEASURE_JS = """({hitTest, minOpacity, slack}) => {
     }
     const scale = scaleOf(el);
     if (scale < 0.95) problems.push(["hidden", `it is scaled down to ${(scale * 100).toFixed(0)}% of its size.`]);
-    const box = docBox(r);
     const width = document.documentElement.clientWidth;
-    if (box.x < -1 || box.y < -1 || box.x + box.width > width + 1) {
-      problems.push(["off-screen", `it lies outside the page (at x ${box.x.toFixed(0)}, y ${box.y.toFixed(0)}, ` +
-        `${box.width.toFixed(0)} px wide; the page is ${width} px wide).`]);
+    for (const part of [r, ...textRects(el)]) {
+      const box = docBox(part);
+      if (box.x < -1 || box.y < -1 || box.x + box.width > width + 1) {
+        const at = `x ${box.x.toFixed(0)}, y ${box.y.toFixed(0)}, ${box.width.toFixed(0)} px wide`;
+        const what = part === r ? "it" : "its text";
+        problems.push(["off-screen", `${what} lies outside the page (at ${at}; the page is ${width} px wide).`]);
+        break;
+      }
     }
     for (let a = el; a; a = a.parentElement) {
       const as = getComputedStyle(a);
@@ -273,7 +279,7 @@ MEASURE_JS = """({hitTest, minOpacity, slack}) => {
     const counter = before.content.includes("counter(");
     const listItem = cs.display.includes("list-item");
     const type = cs.listStyleType;
-    const numericType = !NOT_NUMBERS.has(type) && !type.startsWith('"');
+    const numericType = NUMBERS.has(type);
     const markerShown = marker.content === "normal" || marker.content.includes("counter(");
     if (!counter && !(listItem && numericType && markerShown)) {
       const why = !listItem ? `display: ${cs.display}`
@@ -421,18 +427,25 @@ def measure_text(shots: Shots, box: dict[str, float]) -> tuple[float | None, flo
 def _shoot(page: Page, clip: dict[str, float]) -> Any:
     from PIL import Image
 
-    return Image.open(io.BytesIO(page.screenshot(clip=clip, full_page=True, animations="disabled"))).convert("RGB")
+    return Image.open(io.BytesIO(page.screenshot(clip=clip, full_page=True))).convert("RGB")
 
 
-def take_shots(page: Page, clip: dict[str, float]) -> Shots:
-    """Screenshot ``clip`` (document coordinates) as rendered, then with the guarded text forced to each colour."""
-    shown = _shoot(page, clip)
-    forced = []
+def take_shots(page: Page, clips: Sequence[dict[str, float]]) -> list[Shots]:
+    """Screenshot each clip (document coordinates) as rendered, then with the guarded text forced to each colour.
+
+    Every clip is taken as rendered first: when a forced colour is dropped, the page's own colour
+    transitions (on links, for one) would run from the forced colour back to the real one.
+    """
+    shown = [_shoot(page, clip) for clip in clips]
+    forced: list[list[Any]] = []
     for colour in ("transparent", "#000", "#fff"):
         page.evaluate(ADOPT_JS, FORCE_CSS.replace("COLOUR", colour))
-        forced.append(_shoot(page, clip))
+        forced.append([_shoot(page, clip) for clip in clips])
         page.evaluate(DROP_JS)
-    return Shots((clip["x"], clip["y"]), shown, *forced)
+    return [
+        Shots((clip["x"], clip["y"]), shown[i], forced[0][i], forced[1][i], forced[2][i])
+        for i, clip in enumerate(clips)
+    ]
 
 
 def _union(boxes: Iterable[dict[str, float]], *, pad: float = 2) -> dict[str, float] | None:
@@ -452,7 +465,15 @@ def _union(boxes: Iterable[dict[str, float]], *, pad: float = 2) -> dict[str, fl
 def check_copy(page: Page, copy: Copy, *, expected: set[str]) -> list[RenderedFinding]:
     """Return what is wrong with the guarded sections of the page loaded in ``page``."""
     page.evaluate(SETTLE_JS)
-    sections = page.evaluate(MEASURE_JS, {"hitTest": not copy.print, "minOpacity": MIN_OPACITY, "slack": SIZE_SLACK})
+    sections = page.evaluate(
+        MEASURE_JS,
+        {
+            "hitTest": not copy.print,
+            "minOpacity": MIN_OPACITY,
+            "slack": SIZE_SLACK,
+            "numberTypes": list(NUMBER_TYPES),
+        },
+    )
     findings = [
         RenderedFinding(
             copy.url, copy.label, missing, "", "section-missing", "the approved section is not in the page."
@@ -460,11 +481,13 @@ def check_copy(page: Page, copy: Copy, *, expected: set[str]) -> list[RenderedFi
         for missing in sorted(expected - {section["id"] for section in sections})
     ]
     page.evaluate("() => window.scrollTo({top: 0, behavior: 'instant'})")
-    for section in sections:
-        elements = section["elements"]
-        clip = _union([box for e in elements for box in (e["box"], e["marker"]) if box])
-        shots = take_shots(page, clip) if clip else None
-        for element in elements:
+    clips = [
+        _union([box for e in section["elements"] for box in (e["box"], e["marker"]) if box]) for section in sections
+    ]
+    shot_list = iter(take_shots(page, [clip for clip in clips if clip]))
+    for section, clip in zip(sections, clips, strict=True):
+        shots = next(shot_list) if clip else None
+        for element in section["elements"]:
             problems = [tuple(problem) for problem in element["problems"]]
             if shots and element["box"]:
                 problems += _pixel_problems(shots, element)
@@ -581,7 +604,7 @@ def check_step_numbers(text: str, *, pdf: str, entries: Iterable[Any]) -> list[R
                             pdf,
                             "PDF",
                             entry.id,
-                            f'step {n} ("{step[:39]}…")',
+                            f'step {n} ("{step if len(step) <= 40 else step[:39] + "…"}")',
                             "pdf-step-number",
                             f'the PDF\'s text does not show "{n}." before this step, after step {n - 1}.'
                             if n > 1
