@@ -35,6 +35,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ivig_guide.emergency import configured_lock
+from ivig_guide.emergency_blocks import KIND_ATTRIBUTE, TITLE_CLASS
 from ivig_guide.lock import Lock, LockError
 from ivig_guide.pdf_check import normalise, pdf_text
 
@@ -47,7 +48,7 @@ MIN_CONTRAST = 4.5
 MIN_OPACITY = 0.9
 #: Rounding slack for font sizes, in CSS pixels.
 SIZE_SLACK = 0.5
-#: A pixel is part of a glyph's core when the text covers at least this much of it.
+#: A pixel is part of a glyph's core when the text covers at least this share of what the best-covered pixel has.
 CORE_COVERAGE = 0.9
 #: The share of glyph pixels allowed below the minimum contrast (antialiasing noise, not whole words).
 CONTRAST_PERCENTILE = 0.1
@@ -57,13 +58,13 @@ PHONE = {"width": 390, "height": 844}
 DESKTOP = {"width": 1280, "height": 800}
 #: Print media is laid out at the width of a Letter page inside print.css's margins (8.5 in - 2 x 16 mm).
 PRINT = {"width": 696, "height": 1000}
-GUARD = "section[data-pg-safety]"
-PRINT_PAGES = ("print/guide/index.html", "print/emergency-card/index.html")
+#: The guarded sections, as the Markdown extension marks them.
+GUARD = f"section[{KIND_ATTRIBUTE}]"
 
 FIXES = {
     "section-missing": "The approved section is not in the page the browser shows; check what scripts or templates "
     "change the page.",
-    "hidden": "Find the stylesheet rule that hides it (display, visibility, size) and remove it for guarded sections.",
+    "hidden": "Find the rule that hides it (display, visibility, size, transform) and remove it for guarded sections.",
     "transparent": "Find the opacity rule on it or a parent and remove it for guarded sections.",
     "clipped": "Find the overflow, clip or clip-path rule that cuts it off and remove it for guarded sections.",
     "off-screen": "Find the positioning, transform or text-indent rule that moves it out of the page and remove it.",
@@ -163,8 +164,7 @@ def expected_sections(url: str, *, lock: Lock, lang: str) -> set[str]:
 # --------------------------------------------------------------------------- in the browser
 
 #: Measure every guarded element of the page; scroll to each line of text to hit-test it (screen only).
-MEASURE_JS = """({hitTest, minOpacity, slack, numberTypes}) => {
-  const GUARD = "section[data-pg-safety]";
+MEASURE_JS = """({hitTest, minOpacity, slack, numberTypes, guard: GUARD, titleClass}) => {
   const NUMBERS = new Set(numberTypes);
   const px = (value) => parseFloat(value) || 0;
   const describe = (el) => el.tagName.toLowerCase() + (el.id ? "#" + el.id : "") +
@@ -173,7 +173,8 @@ MEASURE_JS = """({hitTest, minOpacity, slack, numberTypes}) => {
   const textRects = (el) => {
     const range = document.createRange();
     range.selectNodeContents(el);
-    return [...range.getClientRects()].filter((r) => r.width > 0.5 && r.height > 0.5);
+    // A visually hidden prefix ("Emergency: ") is a 1 px box; it is for screen readers, not for the eye.
+    return [...range.getClientRects()].filter((r) => r.width >= 2 && r.height >= 2);
   };
   const scaleOf = (el) => {
     const r = el.getBoundingClientRect();
@@ -299,7 +300,7 @@ MEASURE_JS = """({hitTest, minOpacity, slack, numberTypes}) => {
   for (const section of document.querySelectorAll(GUARD)) {
     const body = bodySize(section);
     const items = [];
-    const title = section.querySelector(".pg-safety__title") || section.querySelector("h1, h2, h3, h4, h5, h6");
+    const title = section.querySelector("." + titleClass) || section.querySelector("h1, h2, h3, h4, h5, h6");
     if (title) items.push(["heading", title]);
     let signs = 0, steps = 0, texts = 0, tels = 0;
     for (const el of section.querySelectorAll("p, li, a[href^='tel:']")) {
@@ -338,8 +339,7 @@ MEASURE_JS = """({hitTest, minOpacity, slack, numberTypes}) => {
 
 #: The colour every guarded text (and step number) is forced to in one of the measuring screenshots.
 FORCE_CSS = """
-section[data-pg-safety], section[data-pg-safety] *, section[data-pg-safety] *::marker,
-section[data-pg-safety] *::before, section[data-pg-safety] *::after {
+GUARD, GUARD *, GUARD *::marker, GUARD *::before, GUARD *::after {
   color: COLOUR !important; -webkit-text-fill-color: COLOUR !important; text-shadow: none !important;
   text-decoration-color: COLOUR !important; transition: none !important; animation: none !important;
 }
@@ -439,7 +439,7 @@ def take_shots(page: Page, clips: Sequence[dict[str, float]]) -> list[Shots]:
     shown = [_shoot(page, clip) for clip in clips]
     forced: list[list[Any]] = []
     for colour in ("transparent", "#000", "#fff"):
-        page.evaluate(ADOPT_JS, FORCE_CSS.replace("COLOUR", colour))
+        page.evaluate(ADOPT_JS, FORCE_CSS.replace("GUARD", GUARD).replace("COLOUR", colour))
         forced.append([_shoot(page, clip) for clip in clips])
         page.evaluate(DROP_JS)
     return [
@@ -472,6 +472,8 @@ def check_copy(page: Page, copy: Copy, *, expected: set[str]) -> list[RenderedFi
             "minOpacity": MIN_OPACITY,
             "slack": SIZE_SLACK,
             "numberTypes": list(NUMBER_TYPES),
+            "guard": GUARD,
+            "titleClass": TITLE_CLASS,
         },
     )
     findings = [
@@ -650,6 +652,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         "--block", action="append", default=[], metavar="GLOB", help="URL pattern the browser must not load"
     )
     args = parser.parse_args(argv)
+    from playwright.sync_api import Error as PlaywrightError
+
     from ivig_guide.browser import BrowserNotFound
 
     started = time.perf_counter()
@@ -661,6 +665,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         findings = check_rendered(args.site, lock=lock, lang=settings["lang"], block=args.block)
     except (LockError, BrowserNotFound) as error:
         print(f"Error: {error}", file=sys.stderr)
+        return 2
+    except PlaywrightError as error:
+        print(f"Error: Chromium could not check {args.site}: {error.message}", file=sys.stderr)
         return 2
     if findings:
         print(
