@@ -18,11 +18,13 @@ from ivig_guide.print_pages import CARD_PAGE, CARD_SECTIONS
 from ivig_guide.rendered import (
     FIXES,
     Copy,
+    Shots,
     check_rendered,
     check_step_numbers,
     contrast,
     expected_sections,
     main,
+    measure_text,
     plan_copies,
 )
 
@@ -54,6 +56,45 @@ def test_contrast_is_wcag_contrast() -> None:
     assert contrast((0, 0, 0), (255, 255, 255)) == pytest.approx(21)
     assert contrast((118, 118, 118), (255, 255, 255)) == pytest.approx(4.54, abs=0.01)
     assert contrast((10, 20, 30), (10, 20, 30)) == 1
+
+
+def _shots(backdrop: Callable[[int], tuple[int, int, int]], ink: tuple[int, int, int]) -> Shots:
+    """Return the four screenshots of a 40 x 10 px region whose columns 10-29 are "text" in ``ink``."""
+    from PIL import Image
+
+    def image(colour: Callable[[int, int], tuple[int, int, int]]) -> Image.Image:
+        picture = Image.new("RGB", (40, 10))
+        picture.putdata([colour(x, y) for y in range(10) for x in range(40)])
+        return picture
+
+    def text(colour: tuple[int, int, int]) -> Callable[[int, int], tuple[int, int, int]]:
+        return lambda x, y: colour if 10 <= x < 30 and 2 <= y < 8 else backdrop(x)
+
+    return Shots(
+        (0, 0), image(text(ink)), image(lambda x, y: backdrop(x)), image(text((0, 0, 0))), image(text((255,) * 3))
+    )
+
+
+PIXEL_CASES = [
+    pytest.param(lambda x: (255, 255, 255), (0, 0, 0), 21, id="black-on-white"),
+    pytest.param(lambda x: (255, 255, 255), (255, 255, 255), 1, id="white-on-white"),
+    pytest.param(lambda x: (20, 20, 20) if x < 14 else (255, 255, 255), (0, 0, 0), 1.1, id="dark-band-behind-part"),
+    pytest.param(lambda x: (30, 30, 30), (230, 230, 230), 13.5, id="light-on-dark"),
+]
+
+
+@pytest.mark.parametrize(("backdrop", "ink", "expected"), PIXEL_CASES)
+def test_text_contrast_is_measured_against_what_is_behind_it(backdrop, ink, expected) -> None:  # noqa: ANN001
+    """Measure the text's pixels against the same pixels without the text; a bad part counts."""
+    ratio, coverage = measure_text(_shots(backdrop, ink), {"x": 0, "y": 0, "width": 40, "height": 10})
+    assert coverage == 1.0
+    assert ratio == pytest.approx(expected, rel=0.05)
+
+
+def test_text_that_is_not_drawn_has_no_contrast() -> None:
+    white = _shots(lambda x: (255, 255, 255), (0, 0, 0))
+    nothing = Shots(white.origin, white.bare, white.bare, white.bare, white.bare)
+    assert measure_text(nothing, {"x": 0, "y": 0, "width": 40, "height": 10}) == (None, 0.0)
 
 
 def _steps_text(steps: tuple[str, ...], numbers: list[str]) -> str:
@@ -174,6 +215,13 @@ HARMFUL = [
     ),
     pytest.param(STEPS_URL, f"{STEPS} {{ list-style-type: lower-alpha }}", "dark 390 px", "not-numbered", id="letters"),
     pytest.param(STEPS_URL, f"{STEPS} {{ text-indent: -9999px }}", "light 1280 px", "off-screen", id="text-pushed-out"),
+    pytest.param(
+        f"embed/{STEPS_URL}",
+        "@media (prefers-color-scheme: dark) { .pg-safety ol > li { color: #fff !important } }",
+        "embed dark 390 px",
+        "low-contrast",
+        id="embed-invisible-in-dark-mode",
+    ),
     pytest.param(
         "print/emergency-card/",
         "@media print { .pg-card .pg-safety ol > li { color: #fff !important } }",
