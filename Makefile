@@ -14,7 +14,7 @@ export PIP_DISABLE_PIP_VERSION_CHECK := 1
 NODE_TOOLS := tests/node
 
 .PHONY: help build serve test test-fast test-browser browser test-fonts handouts release screenshots \
-	check-emergency approve-emergency bench lint clean distclean
+	check-rendered check-emergency approve-emergency bench lint clean distclean
 
 help: ## List targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | expand -t 20
@@ -75,10 +75,12 @@ test-browser: $(VENV)/.test-deps $(NODE_TOOLS)/node_modules/.installed test-font
 handouts: build browser ## Print the handouts (guide PDF, a PDF per page, emergency card) into site/ and check them
 	$(BIN)/python -m ivig_guide.handouts $(SITE)
 
-# HANDOUTS=true turns on the pages' links to the PDFs, which only a release prints.
-release: ## Strict build, handouts, and the emergency guard over every output: site/ is what gets published
+# HANDOUTS=true turns on the pages' links to the PDFs, which only a release prints. The rendered check
+# opens every copy of the guarded sections in Chromium, after the handouts, whose PDFs it also reads.
+release: ## Strict build, handouts, the emergency guard over every output and as rendered: site/ is published
 	@if HANDOUTS=true $(MAKE) --no-print-directory handouts SITE=$(SITE) \
-	  && $(BIN)/python -m ivig_guide.release check $(SITE) --docs docs; then \
+	  && $(BIN)/python -m ivig_guide.release check $(SITE) --docs docs \
+	  && $(BIN)/python -m ivig_guide.rendered check $(SITE); then \
 	  echo "Release ready in $(SITE)/"; \
 	else \
 	  rm -rf $(SITE); echo "Release failed: $(SITE)/ was removed, nothing to publish." >&2; exit 1; \
@@ -86,6 +88,9 @@ release: ## Strict build, handouts, and the emergency guard over every output: s
 
 screenshots: build $(VENV)/.test-deps browser ## PNGs of every page (phone, desktop, print) in screenshots/, with an index.html
 	$(BIN)/python tests/screenshots.py $(SITE) screenshots
+
+check-rendered: build browser ## Check the guarded sections of site/ as Chromium renders them, in every copy
+	$(BIN)/python -m ivig_guide.rendered check $(SITE)
 
 check-emergency: build ## Check the emergency sections of the built site/ against the approved lock
 	@$(BIN)/python -m ivig_guide.emergency check $(SITE) --docs docs || { rm -rf $(SITE); \
@@ -97,9 +102,10 @@ approve-emergency: $(VENV)/.build-deps ## Show changes to emergency wording and 
 	@status=0; $(BIN)/python -m ivig_guide.emergency approve $(SITE).approve --docs docs $(if $(YES),--yes) \
 	  $(if $(BY),--by "$(BY)") || status=$$?; rm -rf $(SITE).approve; exit $$status
 
-bench: $(VENV)/.test-deps $(NODE_TOOLS)/node_modules/.installed browser ## Benchmark: guard overhead, handouts, page weight and Lighthouse
+bench: $(VENV)/.test-deps $(NODE_TOOLS)/node_modules/.installed browser ## Benchmark: guard overhead, handouts, rendered check, page weight and Lighthouse
 	$(BIN)/python tests/bench_guard.py
 	$(BIN)/python tests/bench_handouts.py
+	$(BIN)/python tests/bench_rendered.py
 	$(BIN)/python tests/bench_pages.py
 
 lint: $(VENV)/.test-deps ## Lint, check formatting and check types (mypy --strict on hooks/)

@@ -13,7 +13,14 @@ from ivig_guide.rules import Rule
 
 MAINTAINERS_PAGE = ROOT / "docs" / "maintainers" / "editing-emergency-content.md"
 #: The test modules whose tables of harmful edits name the rule each edit must break.
-EDIT_TABLES = ("test_emergency_rules", "test_emergency_guard", "test_embed", "test_handouts", "test_security")
+EDIT_TABLES = (
+    "test_emergency_rules",
+    "test_emergency_guard",
+    "test_embed",
+    "test_handouts",
+    "test_security",
+    "test_rendered",
+)
 
 
 def _rule_ids(value: object) -> Iterator[str]:
@@ -54,8 +61,15 @@ def test_the_maintainers_page_lists_exactly_the_registry() -> None:
     assert [meaning for _, meaning in rows] == [rule.meaning for rule in Rule]
 
 
+def test_the_rendered_check_uses_the_registry() -> None:
+    """Give every rule of the rendered check an id of the registry."""
+    from ivig_guide.rendered import FIXES
+
+    assert sorted(set(FIXES) - set(Rule)) == []
+
+
 @pytest.mark.parametrize("rule", list(Rule))
 def test_rule_ids_are_stable_kebab_case(rule: Rule) -> None:
     """Keep every id a kebab-case string with a one-sentence meaning."""
-    assert re.fullmatch(r"[a-z]+(-[a-z0-9]+)+", rule.value)
+    assert re.fullmatch(r"[a-z]+(-[a-z0-9]+)*", rule.value)
     assert rule.meaning.endswith(".") and rule == rule.value
