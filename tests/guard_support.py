@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -110,6 +111,20 @@ def replace_in(relative: str, old: str, new: str, count: int = 1) -> Edit:
         text = path.read_text(encoding="utf-8")
         assert old in text, f"{old!r} is not in {relative}: the edit must change the file"
         path.write_text(text.replace(old, new, count), encoding="utf-8")
+
+    return edit
+
+
+def set_clinic(name: str = "", phone: str = "", country: str = "US") -> Edit:
+    """Return an edit that sets the clinic's settings in mkdocs.yml, whatever they were."""
+
+    def edit(project: Path) -> None:
+        path = project / "mkdocs.yml"
+        text = path.read_text(encoding="utf-8")
+        block = f'  clinic:\n    name: "{name}"\n    care_team_phone: "{phone}"\n    country: {country}\n'
+        new, count = re.subn(r"(?m)^  clinic:\n(?:    .*\n)*", block, text, count=1)
+        assert count == 1, "mkdocs.yml has no extra.clinic block"
+        path.write_text(new, encoding="utf-8")
 
     return edit
 

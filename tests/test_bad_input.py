@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 from conftest import NUMBER
-from guard_support import copy_project, replace_in, run_make
+from guard_support import copy_project, replace_in, run_make, set_clinic
 
 pytestmark = pytest.mark.slow
 
@@ -68,14 +68,15 @@ def _copy_section_to_second_page(project: Path) -> None:
 
 def _replace_number_everywhere(project: Path) -> None:
     for path in [project / "mkdocs.yml", *(project / "docs").rglob("*.md")]:
-        path.write_text(path.read_text(encoding="utf-8").replace(NUMBER, "999"), encoding="utf-8")
+        path.write_text(path.read_text(encoding="utf-8").replace(NUMBER, OTHER), encoding="utf-8")
 
 
-CLINIC = 'name: ""\n    care_team_phone: ""\n    country: US'
+#: Another emergency number than the configured one.
+OTHER = "999" if NUMBER != "999" else "112"
 
 
 def _clinic(name: str = "", phone: str = "", country: str = "US") -> Edit:
-    return replace_in("mkdocs.yml", CLINIC, f'name: "{name}"\n    care_team_phone: "{phone}"\n    country: {country}')
+    return set_clinic(name, phone, country)
 
 
 @dataclass(frozen=True)

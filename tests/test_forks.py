@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 from conftest import NUMBER, ROOT
-from guard_support import copy_project, run_make
+from guard_support import copy_project, run_make, set_clinic
 
 from ivig_guide.lock import read_lock
 from ivig_guide.pdf_check import pdf_text
@@ -39,7 +39,10 @@ class Fork:
 FORKS = {
     "uk-999": Fork("999", "Riverside Hospital Immunology Clinic, Infusion Day Unit", "020 7946 0000 ext. 4521", "GB"),
     "eu-112": Fork("112", "Klinik am See", "+49 30 901820", "DE"),
+    "au-000": Fork("000", "Harbourside Immunology Clinic", "(02) 9999 0000", "AU"),
 }
+#: Two forks whose number is not this copy's own (a fork of a 999 fork still tries two other numbers).
+FORK_NAMES = sorted(name for name, fork in FORKS.items() if fork.number != NUMBER)[:2]
 
 
 def make_fork(dest: Path, fork: Fork) -> Path:
@@ -54,11 +57,8 @@ def make_fork(dest: Path, fork: Fork) -> Path:
     config = project / "mkdocs.yml"
     text = config.read_text(encoding="utf-8")
     text = text.replace(f'emergency_number: "{NUMBER}"', f'emergency_number: "{fork.number}"')
-    text = text.replace(
-        'name: ""\n    care_team_phone: ""\n    country: US',
-        f'name: "{fork.clinic}"\n    care_team_phone: "{fork.phone}"\n    country: {fork.country}',
-    )
     config.write_text(text, encoding="utf-8")
+    set_clinic(fork.clinic, fork.phone, fork.country)(project)
     number = re.compile(rf"(?<!\d){re.escape(NUMBER)}(?!\d)")
     for page in (project / "docs").rglob("*.md"):
         lines = page.read_text(encoding="utf-8").splitlines(keepends=True)
@@ -69,7 +69,7 @@ def make_fork(dest: Path, fork: Fork) -> Path:
     return project
 
 
-@pytest.fixture(scope="module", params=sorted(FORKS))
+@pytest.fixture(scope="module", params=FORK_NAMES)
 def fork(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> tuple[Fork, Path]:
     """A fork, its wording approved by its clinic."""
     settings = FORKS[request.param]

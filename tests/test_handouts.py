@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 import lxml.html
 import pytest
 from conftest import LOCK, NUMBER, ROOT, SETTINGS, BuiltSite, build_site, page_html
-from guard_support import build_project, copy_project, replace_in
+from guard_support import build_project, copy_project, replace_in, set_clinic
 
 from ivig_guide.emergency_blocks import KINDS
 from ivig_guide.lock import LOCK_VERSION, LockError, diff_sections, dump_lock, load_lock
@@ -220,7 +220,7 @@ def test_print_page_that_loses_emergency_content_fails_the_build(tmp_path: Path,
 def test_card_shows_the_clinic_phone(tmp_path: Path) -> None:
     """Print the clinic's care-team phone on the card when mkdocs.yml sets it, instead of the write-in line."""
     project = copy_project(tmp_path)
-    replace_in("mkdocs.yml", 'care_team_phone: ""', 'care_team_phone: "(202) 555-0123"')(project)
+    set_clinic(phone="(202) 555-0123")(project)
     outcome = build_project(project)
     assert outcome.ok, outcome.error
     card = lxml.html.document_fromstring((outcome.site / CARD_PAGE).read_text(encoding="utf-8"))

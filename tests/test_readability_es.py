@@ -207,3 +207,9 @@ def test_spanish_score_leaves_english_smog_alone() -> None:
     inflesz("<p>Una reacción alérgica grave se llama anafilaxia.</p>")
     assert smog(ENGLISH) == before
     assert textstat.syllable_count("reaction") == syllables_before == 3
+
+
+@pytest.mark.parametrize(("number", "syllables"), [("911", 6), ("999", 6), ("112", 5), ("000", 6)])
+def test_emergency_numbers_are_read_digit_by_digit(number: str, syllables: int) -> None:
+    """Count an emergency number as it is said, a digit at a time ("nueve uno uno"), whatever the clinic's number."""
+    assert spanish_syllables(number, digit_by_digit={number}) == syllables

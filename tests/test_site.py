@@ -11,7 +11,7 @@ from urllib.parse import urljoin
 
 import pytest
 from conftest import PAGES, ROOT, BuiltSite, article, page_html, url_of
-from guard_support import build_project, copy_project, replace_in, run_make
+from guard_support import build_project, copy_project, replace_in, run_make, set_clinic
 from lxml import html as lhtml
 
 
@@ -106,11 +106,7 @@ def test_bad_review_date_is_a_clear_error(tmp_path: Path) -> None:
 def test_clinic_settings_fill_the_care_team_line(tmp_path: Path) -> None:
     """Show the clinic's name and a tel: link for its care-team phone when they are configured."""
     project = copy_project(tmp_path / "project")
-    replace_in(
-        "mkdocs.yml",
-        'name: ""\n    care_team_phone: ""',
-        'name: "Lakeside Clinic"\n    care_team_phone: "202.555.0123 extension 45"',
-    )(project)
+    set_clinic("Lakeside Clinic", "202.555.0123 extension 45")(project)
     outcome = build_project(project)
     assert outcome.ok, outcome.log
     line = article((outcome.site / "index.html").read_text()).find(".//p[@class='pg-care-team']")

@@ -9,7 +9,7 @@ lists and headings seldom end with a full stop.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 
 import lxml.html
 import textstat
@@ -191,11 +191,17 @@ def _vowel_syllables(word: str) -> int:
     return syllables
 
 
-def spanish_syllables(word: str) -> int:
-    """Return the number of syllables of one Spanish word, number or initialism, as it is read aloud."""
+def spanish_syllables(word: str, *, digit_by_digit: Collection[str] = ()) -> int:
+    """Return the number of syllables of one Spanish word, number or initialism, as it is read aloud.
+
+    Numbers in ``digit_by_digit`` are read one digit at a time, as phone numbers are: "911" is said
+    "nueve uno uno", not "novecientos once".
+    """
     word = "".join(ch for ch in word if ch.isalnum())
     if not word:
         return 0
+    if word in digit_by_digit:
+        return sum(_letter_syllables(ch) for ch in word)
     if word.isdigit():
         number = int(word)
         if number >= 1_000_000:
@@ -233,19 +239,22 @@ def spanish_sentences(text: str) -> list[str]:
     return [sentence for sentence in sentences if spanish_words(sentence)]
 
 
-def szigriszt_pazos(text: str) -> float:
+def szigriszt_pazos(text: str, *, digit_by_digit: Collection[str] = ()) -> float:
     """Return the Szigriszt-Pazos perspicuity of a text: 206.835 − 62.3 × syllables/words − words/sentences."""
     sentences = spanish_sentences(text)
     words = [word for sentence in sentences for word in spanish_words(sentence)]
     if not words:
         return 0.0
-    syllables = sum(spanish_syllables(word) for word in words)
+    syllables = sum(spanish_syllables(word, digit_by_digit=digit_by_digit) for word in words)
     return 206.835 - 62.3 * syllables / len(words) - len(words) / len(sentences)
 
 
-def inflesz(html: str) -> float:
-    """Return the INFLESZ score of the article's text (the Szigriszt-Pazos formula; higher is easier)."""
-    return szigriszt_pazos(article_text(html))
+def inflesz(html: str, *, digit_by_digit: Collection[str] = ()) -> float:
+    """Return the INFLESZ score of the article's text (the Szigriszt-Pazos formula; higher is easier).
+
+    ``digit_by_digit``: numbers read a digit at a time, such as the emergency number.
+    """
+    return szigriszt_pazos(article_text(html), digit_by_digit=digit_by_digit)
 
 
 def inflesz_band(score: float) -> str:
