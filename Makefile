@@ -87,10 +87,11 @@ screenshots: build $(VENV)/.test-deps browser ## PNGs of every page (phone, desk
 check-emergency: build ## Check the emergency sections of the built site/ against the approved lock
 	$(BIN)/python -m ivig_guide.emergency check $(SITE) --docs docs
 
-approve-emergency: $(VENV)/.build-deps ## Show changes to emergency wording and approve them (YES=1 skips the prompt)
+# PENDING=1: translations whose original was approved anew keep their wording, marked pending review.
+approve-emergency: $(VENV)/.build-deps ## Show changes to emergency wording (every language) and approve them (YES=1 skips the prompt, PENDING=1)
 	@rm -rf $(SITE).approve
 	@EMERGENCY_GUARD=approve $(BIN)/mkdocs build --strict --quiet --site-dir $(SITE).approve || { rm -rf $(SITE).approve; exit 1; }
-	@$(BIN)/python -m ivig_guide.emergency approve $(SITE).approve --docs docs $(if $(YES),--yes) $(if $(BY),--by "$(BY)"); \
+	@$(BIN)/python -m ivig_guide.emergency approve $(SITE).approve --docs docs $(if $(YES),--yes) $(if $(PENDING),--pending) $(if $(BY),--by "$(BY)"); \
 	  status=$$?; rm -rf $(SITE).approve; exit $$status
 
 bench: $(VENV)/.test-deps $(NODE_TOOLS)/node_modules/.installed browser ## Benchmark: guard overhead, handouts, page weight and Lighthouse

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 import lxml.html
 import pytest
-from conftest import ROOT, BuiltSite, build_site, page_html
+from conftest import PAGES, ROOT, TRANSLATIONS, BuiltSite, build_site, page_html
 from guard_support import build_project, copy_project, replace_in
 
 from ivig_guide.lock import read_lock
@@ -214,10 +214,17 @@ def test_every_handout_is_printed(released: Released) -> None:
     site = released.site.path
     for pdf in (GUIDE_PDF, CARD_PDF, CARD_PDF_A4):
         assert (site / pdf).stat().st_size > 10_000, pdf
-    pages = sorted(p.relative_to(site / "handouts" / "pages").as_posix() for p in (site / "handouts/pages").rglob("*"))
-    docs = sorted(p.relative_to(ROOT / "docs").with_suffix(".pdf").as_posix() for p in (ROOT / "docs").rglob("*.md"))
-    assert [p for p in pages if p.endswith(".pdf")] == docs
-    assert not (site / "handouts.tmp").exists()
+    editions = {"": PAGES, **{f"{lang}/": pages for lang, pages in TRANSLATIONS.items()}}
+    for edition, edition_pages in editions.items():
+        for pdf in (GUIDE_PDF, CARD_PDF, CARD_PDF_A4):
+            assert (site / edition / pdf).stat().st_size > 10_000, edition + pdf
+        folder = site / edition / "handouts" / "pages"
+        pages = sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*.pdf"))
+        assert pages == sorted(f"{page}.pdf" for page in edition_pages), edition
+        assert not (site / edition / "handouts.tmp").exists()
+    lines = (ROOT / "tests" / "published_urls.txt").read_text(encoding="utf-8").splitlines()
+    published = [line for line in lines if "handouts/" in line and not line.startswith("#")]
+    assert published and [url for url in published if not (site / url).is_file()] == []
 
 
 @pytest.mark.browser

@@ -13,7 +13,14 @@ from ivig_guide.rules import Rule
 
 MAINTAINERS_PAGE = ROOT / "docs" / "maintainers" / "editing-emergency-content.md"
 #: The test modules whose tables of harmful edits name the rule each edit must break.
-EDIT_TABLES = ("test_emergency_rules", "test_emergency_guard", "test_embed", "test_handouts", "test_security")
+EDIT_TABLES = (
+    "test_emergency_rules",
+    "test_emergency_guard",
+    "test_embed",
+    "test_handouts",
+    "test_security",
+    "test_translations",
+)
 
 
 def _rule_ids(value: object) -> Iterator[str]:
