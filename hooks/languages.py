@@ -23,7 +23,7 @@ from mkdocs.structure.files import File, InclusionLevel
 from mkdocs.structure.nav import Section
 
 from ivig_guide import editions
-from ivig_guide.addresses import relative_url, split_url, url_of_page
+from ivig_guide.addresses import split_url, url_of_page
 from ivig_guide.errors import GuideError
 from ivig_guide.settings import Settings, settings_of_build
 
@@ -149,7 +149,8 @@ def on_page_context(context: dict[str, Any], *, page: Page, config: MkDocsConfig
         switcher.append(
             {
                 "name": NAMES.get(lang, lang),
-                "link": relative_url(url if url is not None else home, page.url),
+                # Site-relative: the template's `url` filter makes it relative to the page.
+                "link": (url if url is not None else home) or "./",
                 "lang": lang,
                 "same_page": url is not None,
             }
