@@ -8,8 +8,8 @@ build of each edition this hook:
 - keeps the pages not yet translated out of the edition, but linkable: the edition's menu and pages link to
   the English page, marked ``hreflang``/``lang="en"`` on the link (never English text under ``es/``), and
   leaves out the pages named in the edition's ``extra.omit_pages`` (the maintainers' pages);
-- lists each page's real alternates with absolute addresses from ``site_url`` (``hreflang``, ``x-default``),
-  and gives the language switcher the same page in the other edition, or that edition's home page.
+- gives the language switcher the same page in the other edition, or that edition's home page; each
+  page's alternates, with absolute addresses from ``site_url`` and ``x-default``, are in the sitemap.
 """
 
 from __future__ import annotations
@@ -62,6 +62,13 @@ def on_config(config: MkDocsConfig) -> None:
         raise PluginError(f"Languages: {error}") from None
     config.extra["pg_lang"] = settings.lang
     config.extra["pg_text"] = editions.strings(settings.lang)
+    config.extra["pg_default_language"] = settings.default_language
+    config.extra["pg_editions"] = [
+        {"name": NAMES.get(lang, lang), "link": editions.prefix(lang, settings.default_language) or "./", "lang": lang}
+        for lang in settings.languages
+    ]
+    if len(settings.languages) > 1:
+        _hide_head_alternates(config)
     # The emergency sections' screen-reader prefixes ("Emergencia:") in the edition's language.
     config.mdx_configs.setdefault(BLOCKS, {})["lang"] = settings.lang
     if settings.lang != settings.default_language:
@@ -129,39 +136,37 @@ def _without(items: list[Any], omitted: set[str]) -> list[Any]:
 # After mkdocs-static-i18n (50), which points the switcher at the page's alternates with relative links.
 @event_priority(0)
 def on_page_context(context: dict[str, Any], *, page: Page, config: MkDocsConfig, nav: Navigation) -> dict[str, Any]:
-    """List the page's real alternates (absolute, for ``hreflang``) and the switcher's links."""
+    """Give the language switcher the same page in each edition, or that edition's home page."""
     if _run is None or len(_run.settings.languages) < 2:
         return context
     settings = _run.settings
     original, _lang = editions.source_language(page.file.src_uri, settings.languages, settings.default_language)
     written_in = _run.translated.get(original, {settings.default_language})
-    site_url = config.site_url or ""
     base = url_of_page(original)
-    alternates, switcher = [], []
+    switcher = []
     for lang in settings.languages:
         own = editions.prefix(lang, settings.default_language) + base
         url = own if lang in written_in and original not in _omitted(settings, lang) else None
-        if url is not None:
-            alternates.append(
-                {"name": NAMES.get(lang, lang), "link": editions.absolute_url(site_url, url), "lang": lang}
-            )
         home = editions.prefix(lang, settings.default_language)
+        # Site-relative: the template's `url` filter makes it relative to the page.
         switcher.append(
-            {
-                "name": NAMES.get(lang, lang),
-                # Site-relative: the template's `url` filter makes it relative to the page.
-                "link": (url if url is not None else home) or "./",
-                "lang": lang,
-                "same_page": url is not None,
-            }
+            {"name": NAMES.get(lang, lang), "link": (url if url is not None else home) or "./", "lang": lang}
         )
-    # mkdocs-static-i18n sets the attribute, which templates read before the key.
-    config.extra["alternate"] = alternates
-    config.extra.alternate = alternates  # type: ignore[attr-defined]
     context["pg_switcher"] = switcher
-    default = next((alt for alt in alternates if alt["lang"] == settings.default_language), None)
-    context["pg_x_default"] = default["link"] if default else ""
+    _hide_head_alternates(config)
     return context
+
+
+def _hide_head_alternates(config: MkDocsConfig) -> None:
+    """Keep Material's switcher (``extra.alternate`` set) without its ``<link rel="alternate">`` to edition roots.
+
+    Those links would say that each page's alternate is the other edition's home page; and Material's
+    script requests a sitemap.xml beside every such link. The page's real alternates, with absolute
+    addresses and ``x-default``, are in the sitemap (``overrides/sitemap.xml``); the switcher lists
+    ``pg_switcher`` (``overrides/partials/alternate.html``).
+    """
+    config.extra["alternate"] = True
+    config.extra.alternate = True  # type: ignore[attr-defined]  # mkdocs-static-i18n sets the attribute
 
 
 def _omitted(settings: Settings, lang: str) -> tuple[str, ...]:

@@ -26,6 +26,7 @@ from browser_support import (
 from conftest import EDITION_PAGES, build_site, url_of
 
 from ivig_guide.browser import FONT_SETUPS, start
+from ivig_guide.emergency_blocks import prefixes
 from ivig_guide.serve import Served, free_port, serve
 
 if TYPE_CHECKING:
@@ -35,7 +36,6 @@ pytestmark = pytest.mark.browser
 
 #: Pages with emergency sections, and how many sections of each kind they show.
 EMERGENCY_PAGES = ["anaphylaxis", "when-to-get-help"]
-PREFIXES = {"emergency": "Emergency: ", "urgent": "Urgent: ", "first-aid": "First aid: "}
 
 
 @dataclass(frozen=True)
@@ -313,11 +313,13 @@ def test_emergency_headings_are_announced_with_their_prefix(view: View) -> None:
     p = view.p
     sections = p.locator("section[data-pg-safety]")
     assert (sections.count() >= 1) == (view.page.rpartition("/")[2] in EMERGENCY_PAGES)
+    # The prefixes are in the page's language ("Emergencia: " on the Spanish pages).
+    words = {kind: f"{prefix} " for kind, prefix in prefixes(p.evaluate("document.documentElement.lang")).items()}
     for index in range(sections.count()):
         section = sections.nth(index)
         kind = section.get_attribute("data-pg-safety")
-        heading = section.get_by_role("heading", name=re.compile("^" + re.escape(PREFIXES[kind])))
-        assert heading.count() == 1, f"the {kind} section has no heading named '{PREFIXES[kind]}…'"
+        heading = section.get_by_role("heading", name=re.compile("^" + re.escape(words[kind])))
+        assert heading.count() == 1, f"the {kind} section has no heading named '{words[kind]}…'"
         assert heading.evaluate("(h) => /^H[23]$/.test(h.tagName)"), "the section heading must be an h2 or h3"
         assert heading.is_visible()
         # The section itself is a region named by that heading.
