@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import os
 import re
 import subprocess
@@ -16,6 +17,7 @@ import pytest
 from conftest import PAGES, ROOT, TRANSLATIONS, BuiltSite, build_site, page_html
 from guard_support import build_project, copy_project, replace_in
 
+from ivig_guide.editions import readable_date
 from ivig_guide.lock import read_lock
 from ivig_guide.pdf_check import check_pdf_fonts, check_pdf_text, normalise, pdf_fonts, pdf_text
 from ivig_guide.print_pages import CARD_PAGE, CARD_PDF, CARD_PDF_A4, CARD_SECTIONS, GUIDE_PAGE, GUIDE_PDF
@@ -26,7 +28,6 @@ if TYPE_CHECKING:
 
 LOCK = read_lock(ROOT / "hooks" / "emergency-lock.yml")
 APPROVED_STEPS = [step for entry in LOCK.entries.values() for steps in entry.section.blocks("steps") for step in steps]
-DOCS_PAGES = sorted((ROOT / "docs").rglob("*.md"))
 LETTER = (612, 792)
 A4 = (595, 842)
 
@@ -231,11 +232,10 @@ def test_every_handout_is_printed(released: Released) -> None:
 @pytest.mark.slow
 def test_every_handout_embeds_only_the_print_font(released: Released) -> None:
     """Embed Atkinson Hyperlegible (and its Mono where code is printed) in every PDF, and no font of the machine."""
-    found = {
-        path.relative_to(released.site.path).as_posix(): pdf_fonts(path)
-        for path in sorted((released.site.path / "handouts").rglob("*.pdf"))
-    }
-    assert len(found) == len(DOCS_PAGES) + 3
+    site = released.site.path
+    folders = [site / "handouts", *(site / lang / "handouts" for lang in TRANSLATIONS)]
+    found = {path.relative_to(site).as_posix(): pdf_fonts(path) for folder in folders for path in folder.rglob("*.pdf")}
+    assert len(found) == len(PAGES) + 3 + sum(len(pages) + 3 for pages in TRANSLATIONS.values())
     strangers = {pdf: sorted(fonts) for pdf, fonts in found.items() if check_pdf_fonts(fonts, pdf=pdf)}
     assert strangers == {}
     for pdf, fonts in found.items():
@@ -248,25 +248,29 @@ def test_every_handout_embeds_only_the_print_font(released: Released) -> None:
 
 @pytest.mark.browser
 @pytest.mark.slow
+@pytest.mark.parametrize("lang", [LOCK.source_language, *TRANSLATIONS])
 @pytest.mark.parametrize(("pdf", "size"), [(CARD_PDF, LETTER), (CARD_PDF_A4, A4)])
-def test_card_is_one_page_with_everything(released: Released, pdf: str, size: tuple[int, int]) -> None:
-    """Print the card on exactly one page of its paper, with the steps in order, the number, care team and date."""
-    path = released.site.path / pdf
+def test_card_is_one_page_with_everything(released: Released, pdf: str, size: tuple[int, int], lang: str) -> None:
+    """Print each edition's card on one page of its paper, with its steps in order, the number and the date."""
+    edition = "" if lang == LOCK.source_language else f"{lang}/"
+    path = released.site.path / edition / pdf
     assert len(_reader(path).pages) == 1
     width, height = _size(path)
     assert abs(width - size[0]) <= 2 and abs(height - size[1]) <= 2, (width, height)
     text = pdf_text(path)
-    entries = [entry for entry in LOCK.entries.values() if entry.id in CARD_SECTIONS]
-    assert check_pdf_text(text, pdf=pdf, entries=entries, number="911") == []
+    entries = [entry for entry in LOCK.in_language(lang) if entry.id in CARD_SECTIONS]
+    assert sorted(entry.id for entry in entries) == sorted(CARD_SECTIONS)
+    assert check_pdf_text(text, pdf=edition + pdf, entries=entries, number="911") == []
     flat = normalise(text)
     for entry in entries:
         for block in entry.section.blocks("list"):
             for item in block:
                 assert normalise(item) in flat, item
-    assert "Call 911 if:" in text
-    assert "care team" in text
+        assert normalise(entry.section.heading) in flat, entry.section.heading
     approved = max(entry.approved_on for entry in entries)
-    assert "November 25, 2026" in text and approved == "2026-11-25"
+    assert readable_date(datetime.date.fromisoformat(approved), lang) in text
+    if lang == LOCK.source_language:
+        assert "care team" in text
 
 
 @pytest.mark.browser
@@ -291,7 +295,7 @@ def test_guide_pdf_is_tagged_linked_and_outlined(released: Released) -> None:
                 internal += 1
     assert internal >= 12, "the contents list should link into the document"
     text = pdf_text(path)
-    assert check_pdf_text(text, pdf=GUIDE_PDF, entries=LOCK.entries.values(), number="911") == []
+    assert check_pdf_text(text, pdf=GUIDE_PDF, entries=LOCK.in_language(LOCK.source_language), number="911") == []
     assert f"Page 2 of {len(reader.pages)}" in text
 
 
@@ -373,6 +377,9 @@ def test_card_that_grows_fails_with_a_clear_message(tmp_path: Path) -> None:
     replace_in("docs/when-to-get-help.md", "- throwing up (vomiting)\n", f"- throwing up (vomiting)\n{longer}\n")(
         project
     )
+    # The Spanish page keeps the same number of signs as its original, or the approval is refused.
+    más = "\n".join(f"- una señal de alarma que necesita un médico, número {n}" for n in range(1, 40))
+    replace_in("docs/when-to-get-help.es.md", "- vómitos\n", f"- vómitos\n{más}\n")(project)
     ran = subprocess.run(
         [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(tmp_path / "site")],
         cwd=project,
@@ -405,8 +412,9 @@ def test_card_that_grows_fails_with_a_clear_message(tmp_path: Path) -> None:
     assert re.search(r"the emergency card is [2-9] pages long on Letter paper; it must fit on one", printed.stderr)
     assert "Shorten what it prints" in printed.stderr
     assert "Traceback" not in printed.stderr
-    assert not (tmp_path / "site" / "handouts").exists()
-    assert not (tmp_path / "site" / "handouts.tmp").exists()
+    for edition in ("", *(f"{lang}/" for lang in TRANSLATIONS)):
+        assert not (tmp_path / "site" / edition / "handouts").exists()
+        assert not (tmp_path / "site" / edition / "handouts.tmp").exists()
 
 
 # --------------------------------------------------------------------------- Ctrl+P in Chromium
