@@ -3,14 +3,14 @@
 English is the default edition, at the site root (``docs/<page>.md``); every other edition lives under
 ``<lang>/`` (``docs/<page>.<lang>.md``, built by mkdocs-static-i18n). A page not yet translated is not
 built into an edition: the edition links to the default edition's page, marked as being in that language
-(``hreflang`` and ``lang`` on the link), so nobody reads English text under an address that says Spanish.
+(``hreflang`` on the link, and "(en inglés)" after its text), so nobody reads English text under an address
+that says Spanish.
 Nothing here imports MkDocs; ``hooks/languages.py`` applies it to each language's build.
 """
 
 from __future__ import annotations
 
 import datetime
-import posixpath
 from collections.abc import Iterable, Mapping
 from urllib.parse import urljoin, urlsplit
 
@@ -101,11 +101,6 @@ def source_language(src_uri: str, languages: Iterable[str], default: str = DEFAU
     return src_uri, default
 
 
-def translated_source(src_uri: str, lang: str, default: str = DEFAULT_LANGUAGE) -> str:
-    """Return the Markdown path of a page in an edition ('anaphylaxis.md', 'es' → 'anaphylaxis.es.md')."""
-    return src_uri if lang == default else f"{src_uri.removesuffix('.md')}.{lang}.md"
-
-
 def mark_other_edition_links(html: str, *, page_url: str, lang: str, other: Mapping[str, str]) -> str:
     """Return a built page whose links into another edition say that edition's language.
 
@@ -157,13 +152,6 @@ def absolute_url(site_url: str, url: str) -> str:
     """Return the absolute address of a site-relative URL ('es/anaphylaxis/' under site_url)."""
     base = site_url if site_url.endswith("/") else site_url + "/"
     return urljoin(base, url)
-
-
-def relative_link(target_url: str, page_url: str) -> str:
-    """Return a link from the page at ``page_url`` to the site-relative ``target_url``."""
-    start = posixpath.dirname("/" + (page_url if page_url.endswith("/") or not page_url else page_url) + "x")
-    path = posixpath.relpath("/" + target_url, start)
-    return "./" if path == "." else path + ("/" if target_url.endswith("/") or target_url == "" else "")
 
 
 def add_drift_notices(html: str, notices: Mapping[str, str], *, lang: str, original_lang: str) -> str:
