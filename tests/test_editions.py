@@ -9,6 +9,7 @@ import lxml.etree
 import lxml.html
 import pytest
 from conftest import DOCS, EDITION_PAGES, PAGES, ROOT, SETTINGS, TRANSLATIONS, BuiltSite, page_html, url_of
+from guard_support import build_project, copy_project
 
 from ivig_guide.addresses import embed_url, fragment_path, url_of_page
 from ivig_guide.editions import readable_date, strings
@@ -173,3 +174,21 @@ def test_translated_sources_exist_beside_their_originals() -> None:
     for lang, pages in TRANSLATIONS.items():
         for page in pages:
             assert (DOCS / f"{page}.{lang}.md").is_file() and (DOCS / f"{page}.md").is_file()
+
+
+@pytest.mark.slow
+def test_a_copy_in_one_language_still_builds(tmp_path) -> None:
+    """Build a fork that drops the i18n plugin and the translations: English alone, with MkDocs' sitemap."""
+    project = copy_project(tmp_path / "project")
+    config = (project / "mkdocs.yml").read_text(encoding="utf-8")
+    start, end = config.index("  - i18n:\n"), config.index("  - redirects:\n")
+    (project / "mkdocs.yml").write_text(config[:start] + config[end:], encoding="utf-8")
+    for path in (project / "docs").rglob("*.md"):
+        if len(path.suffixes) > 1:
+            path.unlink()
+    outcome = build_project(project)
+    assert outcome.ok, outcome.error + outcome.log
+    assert not (outcome.site / "es").exists()
+    namespace = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9"}
+    root = lxml.etree.fromstring((outcome.site / "sitemap.xml").read_bytes())
+    assert len(root.findall("s:url/s:loc", namespace)) == len(PAGES)
