@@ -120,6 +120,8 @@ def generated_site(root: Path, pages: int, sections: int) -> Path:
     # Generated pages are not the guide: they have no emergency card to print.
     config = config.replace("  - hooks/print_pages.py\n", "")
     (project / "mkdocs.yml").write_text(config, encoding="utf-8")
+    # A fresh lock: the generated pages replace the guide's, in one language.
+    (project / "hooks" / "emergency-lock.yml").unlink()
     site = project / "approve-site"
     subprocess.run(
         [sys.executable, "-c", RUNNER, str(project / "mkdocs.yml"), str(site)],
