@@ -96,11 +96,12 @@ check-emergency: build ## Check the emergency sections of the built site/ agains
 	@$(BIN)/python -m ivig_guide.emergency check $(SITE) --docs docs || { rm -rf $(SITE); \
 	  echo "$(SITE)/ was removed: do not publish it." >&2; exit 1; }
 
-approve-emergency: $(VENV)/.build-deps ## Show changes to emergency wording and approve them (BY="Name"; YES=1 skips the prompt)
+# PENDING=1: translations whose original was approved anew keep their wording, marked pending review.
+approve-emergency: $(VENV)/.build-deps ## Show changes to emergency wording (every language) and approve them (BY="Name"; YES=1 skips the prompt, PENDING=1)
 	@rm -rf $(SITE).approve
 	@EMERGENCY_GUARD=approve $(BIN)/mkdocs build --strict --quiet --site-dir $(SITE).approve || { rm -rf $(SITE).approve; exit 1; }
 	@status=0; $(BIN)/python -m ivig_guide.emergency approve $(SITE).approve --docs docs $(if $(YES),--yes) \
-	  $(if $(BY),--by "$(BY)") || status=$$?; rm -rf $(SITE).approve; exit $$status
+	  $(if $(PENDING),--pending) $(if $(BY),--by "$(BY)") || status=$$?; rm -rf $(SITE).approve; exit $$status
 
 bench: $(VENV)/.test-deps $(NODE_TOOLS)/node_modules/.installed browser ## Benchmark: guard overhead, handouts, rendered check, page weight and Lighthouse
 	$(BIN)/python tests/bench_guard.py

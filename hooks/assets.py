@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from mkdocs.exceptions import PluginError
+from mkdocs.plugins import event_priority
 from mkdocs.structure.files import File
 
 from ivig_guide.css_bundle import BUNDLE, STYLESHEETS, AssetError, bundle_css
@@ -20,6 +21,8 @@ if TYPE_CHECKING:
     from mkdocs.structure.files import Files
 
 
+# After mkdocs-static-i18n (-100), which cannot rebuild a generated file into each language.
+@event_priority(-110)
 def on_files(files: Files, *, config: MkDocsConfig) -> Files:
     """Add the bundle of the guide's stylesheets, made from the theme's files."""
     sources: dict[str, str] = {}

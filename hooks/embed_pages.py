@@ -27,7 +27,7 @@ from ivig_guide.errors import GuideError
 from ivig_guide.lock import Lock
 from ivig_guide.rules import format_findings
 from ivig_guide.sections import page_language
-from ivig_guide.settings import guard_lock, settings_of_build
+from ivig_guide.settings import Settings, guard_lock, settings_of_build
 
 if TYPE_CHECKING:
     from mkdocs.config.defaults import MkDocsConfig
@@ -42,11 +42,12 @@ TEMPLATE = "embed.html"
 class EmbedRun:
     """One build's embeds: made anew in ``on_pre_build``, so ``serve`` starts clean each time."""
 
-    def __init__(self, lock: Lock | None, number: str, lang: str) -> None:
-        """Hold the lock (None while approving new wording), the emergency number and the build's language."""
+    def __init__(self, lock: Lock | None, settings: Settings) -> None:
+        """Hold the lock (None while approving new wording) and the settings of this language's build."""
         self.lock = lock
-        self.number = number
-        self.lang = lang
+        self.settings = settings
+        self.number = settings.number
+        self.lang = settings.lang
         self.env: jinja2.Environment | None = None
         self.page_urls: set[str] = set()
         self.contexts: dict[str, dict[str, Any]] = {}
@@ -67,7 +68,7 @@ def on_pre_build(config: MkDocsConfig) -> None:
         lock = guard_lock(settings)
     except GuideError as error:
         raise PluginError(f"Embed pages: {error}") from None
-    _run = EmbedRun(lock, settings.number, settings.lang)
+    _run = EmbedRun(lock, settings)
 
 
 def on_files(files: Files, *, config: MkDocsConfig) -> None:
@@ -173,4 +174,9 @@ def _css(variant: str, page_url: str, config: MkDocsConfig) -> tuple[fragment_cs
 def on_post_build(*, config: MkDocsConfig) -> None:
     """Say how many pages got an embed and a fragment."""
     if _run is not None:
-        log.info("Embed pages: %d pages written as embed pages and fragments under %s/", _run.written, EMBED_DIR)
+        log.info(
+            "Embed pages: %d pages written as embed pages and fragments under %s%s/",
+            _run.written,
+            _run.settings.prefix,
+            EMBED_DIR,
+        )

@@ -20,8 +20,10 @@ from typing import TYPE_CHECKING
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority
 
+from ivig_guide.addresses import relative_url, url_of_page
+from ivig_guide.editions import add_drift_notices
 from ivig_guide.errors import GuideError
-from ivig_guide.lock import Lock
+from ivig_guide.lock import Lock, drift_message, drifted
 from ivig_guide.page_check import PageResult, check_build, check_page, missing_page_finding
 from ivig_guide.rules import format_findings
 from ivig_guide.settings import guard_lock, settings_of_build
@@ -45,6 +47,8 @@ class GuardRun:
         self.results: list[PageResult] = []
         self.seconds = 0.0
         self.site_dir = ""
+        # Translations approved against older wording of their original, by section id.
+        self.drifted = {entry.id: (entry, original) for entry, original in drifted(lock, lang)} if lock else {}
 
 
 _run: GuardRun | None = None
@@ -98,10 +102,26 @@ def on_post_page(output: str, *, page: Page, config: MkDocsConfig) -> str:
     _run.results.append(result)
     if result.findings:
         raise PluginError(format_findings(result.findings))
-    return output
+    return _with_drift_notices(output, page)
 
 
-@event_priority(-100)
+def _with_drift_notices(output: str, page: Page) -> str:
+    """Add the notice above each section of the page approved as pending review of newer original wording."""
+    assert _run is not None
+    notices = {}
+    for section in next((r.sections for r in reversed(_run.results) if r.page == page.file.src_uri), []):
+        drift = _run.drifted.get(section.id)
+        if drift is not None and drift[0].pending_review:
+            original_url = url_of_page(drift[1].page)
+            notices[section.id] = relative_url(original_url, page.url) + f"#{section.id}"
+    if not notices or _run.lock is None:
+        return output
+    return add_drift_notices(output, notices, lang=_run.lang, original_lang=_run.lock.source_language)
+
+
+# Before mkdocs-static-i18n (-100), which builds the other languages from its own on_post_build: each
+# language's end-of-build checks run on that language's pages only, before the next language starts.
+@event_priority(-90)
 def on_post_build(*, config: MkDocsConfig) -> None:
     """Decide what spans pages: approved sections never seen, ids used on two pages."""
     if _run is None:
@@ -111,6 +131,8 @@ def on_post_build(*, config: MkDocsConfig) -> None:
         findings = check_build(_run.results, lock=_run.lock, lang=_run.lang, built_pages=built)
         if findings:
             raise PluginError(format_findings(findings))
+    for entry, original in _run.drifted.values():
+        log.info("Translation to review: %s", drift_message(entry, original).replace("\n", "\n  "))
     sections = sum(len(result.sections) for result in _run.results)
     log.info(
         "Emergency guard: %d sections on %d pages intact (%.1f ms a page)",

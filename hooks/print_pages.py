@@ -16,7 +16,9 @@ from typing import TYPE_CHECKING, Any
 
 import segno
 from mkdocs.exceptions import PluginError
+from mkdocs.structure.files import InclusionLevel
 
+from ivig_guide.editions import absolute_url, strings
 from ivig_guide.errors import GuideError
 from ivig_guide.lock import Lock
 from ivig_guide.print_pages import (
@@ -37,7 +39,7 @@ from ivig_guide.print_pages import (
 )
 from ivig_guide.review import readable_date
 from ivig_guide.rules import format_findings
-from ivig_guide.settings import guard_lock, settings_of_build
+from ivig_guide.settings import Settings, guard_lock, settings_of_build
 
 if TYPE_CHECKING:
     from mkdocs.config.defaults import MkDocsConfig
@@ -47,11 +49,12 @@ if TYPE_CHECKING:
 
 
 class PrintRun:
-    """The pages of one build, in navigation order; made anew in ``on_pre_build``."""
+    """The pages of one language's build, in navigation order; made anew in ``on_pre_build``."""
 
-    def __init__(self, lock: Lock | None) -> None:
-        """Start with no pages."""
+    def __init__(self, lock: Lock | None, settings: Settings) -> None:
+        """Start with no pages; the edition's print pages and PDFs are written under its folder (``es/``)."""
         self.lock = lock
+        self.settings = settings
         self.order: list[str] = []
         self.pages: dict[str, PrintSource] = {}
 
@@ -63,28 +66,41 @@ def on_pre_build(config: MkDocsConfig) -> None:
     """Start this build's record; read the lock unless new wording is being approved."""
     global _run
     try:
-        lock = guard_lock(settings_of_build(config, config.config_file_path))
+        settings = settings_of_build(config, config.config_file_path)
+        lock = guard_lock(settings)
     except GuideError as error:
         raise PluginError(f"Print pages: {error}") from None
-    _run = PrintRun(lock)
+    _run = PrintRun(lock, settings)
 
 
 def on_nav(nav: Navigation, *, config: MkDocsConfig, files: Files) -> None:
     """Remember the navigation order: the printed guide follows it."""
     if _run is not None:
-        _run.order = [page.file.src_uri for page in nav.pages]
+        _run.order = [page.file.src_uri for page in nav.pages if page.file.inclusion != InclusionLevel.EXCLUDED]
 
 
 def on_page_markdown(markdown: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
-    """Tell the page template where this page's PDF is (shown only when ``extra.handouts`` is on)."""
+    """Tell the page template where this page's PDF and the card are (shown only when ``extra.handouts`` is on)."""
     page.meta["pg_handout"] = handout_pdf(page.file.src_uri)
+    page.meta["pg_card_pdf"] = _settings(config).prefix + CARD_PDF
     return markdown
+
+
+def _settings(config: MkDocsConfig) -> Settings:
+    """Return this build's settings."""
+    if _run is not None:
+        return _run.settings
+    try:
+        return settings_of_build(config, config.config_file_path)
+    except GuideError as error:
+        raise PluginError(f"Print pages: {error}") from None
 
 
 def on_post_page(output: str, *, page: Page, config: MkDocsConfig) -> str:
     """Mark the page for print and keep its final HTML for the print pages."""
     review = page.meta.get("pg_review") or {}
-    reviewed = f"Last reviewed: {review['reviewed_text']}" if review else ""
+    words = strings(str(config.theme.get("language") or "en"))
+    reviewed = f"{words['last_reviewed']}: {review['reviewed_text']}" if review else ""
     title = str(page.meta.get("title") or page.title or config.site_name)
     output = mark_for_print(
         output,
@@ -109,6 +125,8 @@ def on_post_build(*, config: MkDocsConfig) -> None:
     site_url = config.site_url or ""
     number = str(config.extra.get("emergency_number", ""))
     lang = config.theme.get("language", "en")
+    edition = _run.settings.prefix
+    edition_url = absolute_url(site_url, edition) if site_url else ""
     try:
         chapters = combine_guide(pages, site_url=site_url)
         sections = card_sections(pages, lock=_run.lock, lang=lang)
@@ -120,25 +138,25 @@ def on_post_build(*, config: MkDocsConfig) -> None:
     common: dict[str, Any] = {
         "config": config,
         "page": None,
-        "base_url": "../..",
+        "base_url": "../.." + "/.." * edition.count("/"),
         "lang": lang,
         "site_name": config.site_name,
-        "site_url": site_url,
+        "site_url": edition_url,
         "clinic": clinic,
         "review": review_span(page for page in pages if page.in_guide),
-        "qr_svg": _qr_svg(site_url) if site_url else "",
+        "qr_svg": _qr_svg(edition_url) if site_url else "",
         "handouts": bool(config.extra.get("handouts")),
     }
     outputs = {
-        GUIDE_PAGE: ("print/guide.html", {"chapters": chapters, "guide_pdf": GUIDE_PDF}, None),
-        CARD_PAGE: (
+        edition + GUIDE_PAGE: ("print/guide.html", {"chapters": chapters, "guide_pdf": edition + GUIDE_PDF}, None),
+        edition + CARD_PAGE: (
             "print/emergency-card.html",
             {
                 "sections": sections,
                 "approved_on": approved,
-                "approved_on_text": readable_date(datetime.date.fromisoformat(approved)) if approved else "",
-                "card_pdf": CARD_PDF,
-                "card_pdf_a4": CARD_PDF_A4,
+                "approved_on_text": readable_date(datetime.date.fromisoformat(approved), lang) if approved else "",
+                "card_pdf": edition + CARD_PDF,
+                "card_pdf_a4": edition + CARD_PDF_A4,
             },
             card_ids,
         ),

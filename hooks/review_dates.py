@@ -48,7 +48,7 @@ def on_page_markdown(markdown: str, *, page: Page, config: MkDocsConfig, files: 
         review = review_of(page.meta, config.extra.get("review") or {}, today=_run.today, page=page.file.src_uri)
     except ReviewError as error:
         raise PluginError(f"Review dates: {error}") from None
-    page.meta["pg_review"] = review.as_meta()
+    page.meta["pg_review"] = review.as_meta(str(config.theme.get("language") or "en"))
     if review.overdue:
         _run.overdue.append(f"{page.file.src_uri} (due {review.due.isoformat()})")
     return markdown

@@ -15,12 +15,15 @@ from __future__ import annotations
 
 import logging
 import time
+from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority
 
 from ivig_guide import csp
+from ivig_guide.errors import GuideError
+from ivig_guide.settings import Settings, settings_of_build
 
 if TYPE_CHECKING:
     from mkdocs.config.defaults import MkDocsConfig
@@ -34,6 +37,30 @@ class Command:
     serving = False
 
 
+class Builds:
+    """The language builds under way, innermost last.
+
+    mkdocs-static-i18n builds the other languages from inside the default language's ``on_post_build``,
+    and changes the configuration for them; this hook's ``on_post_build`` runs after theirs, so it takes
+    its own build's settings from this stack, not from the configuration.
+    """
+
+    def __init__(self) -> None:
+        """Start with no build under way."""
+        self.stack: list[Settings] = []
+
+
+_builds = Builds()
+
+
+def on_pre_build(config: MkDocsConfig) -> None:
+    """Remember which language this build is for."""
+    try:
+        _builds.stack.append(settings_of_build(config, config.config_file_path))
+    except GuideError as error:
+        raise PluginError(f"Content-Security-Policy: {error}") from None
+
+
 def on_startup(*, command: Literal["build", "gh-deploy", "serve"], dirty: bool) -> None:
     """Remember whether this is a live preview."""
     Command.serving = command == "serve"
@@ -44,8 +71,14 @@ def on_startup(*, command: Literal["build", "gh-deploy", "serve"], dirty: bool) 
 def on_post_build(*, config: MkDocsConfig) -> None:
     """Add a policy to every HTML document in site_dir; stop on inline code the policy would block."""
     started = time.perf_counter()
+    if not _builds.stack:
+        return
+    settings = _builds.stack.pop()
     try:
-        result = csp.add_policy_to_folder(config.site_dir, inline_scripts=Command.serving)
+        # Each language's build covers its own edition: the default one the site minus the others' folders.
+        folder = Path(config.site_dir) / settings.prefix
+        skip = tuple(lang for lang in settings.languages if lang != settings.lang) if not settings.prefix else ()
+        result = csp.add_policy_to_folder(folder, inline_scripts=Command.serving, skip=skip)
     except csp.CspError as error:
         raise PluginError(f"Content-Security-Policy: {error}") from None
     if result.findings:
@@ -54,8 +87,9 @@ def on_post_build(*, config: MkDocsConfig) -> None:
             + "\n  ".join(str(finding) for finding in result.findings)
         )
     log.info(
-        "Content-Security-Policy added to %d HTML documents in %.0f ms%s",
+        "Content-Security-Policy added to %d HTML documents of the '%s' edition in %.0f ms%s",
         len(result.documents),
+        settings.lang,
         1000 * (time.perf_counter() - started),
         " (inline scripts allowed for the live preview)" if Command.serving else "",
     )

@@ -60,6 +60,22 @@ def without_guard(project: Path) -> Path:
     return unguarded
 
 
+def english_only(project: Path) -> Path:
+    """Turn a copy of the project into its English edition alone: no i18n plugin, no translated pages."""
+    config = (project / "mkdocs.yml").read_text(encoding="utf-8")
+    (project / "mkdocs.yml").write_text(without_i18n(config), encoding="utf-8")
+    for path in (project / "docs").rglob("*.md"):
+        if len(path.suffixes) > 1:  # page.es.md
+            path.unlink()
+    return project / "mkdocs.yml"
+
+
+def without_i18n(config: str) -> str:
+    """Return a mkdocs.yml text without the i18n plugin (generated sites are in one language)."""
+    start, end = config.index("  - i18n:\n"), config.index("  - redirects:\n")
+    return config[:start] + config[end:]
+
+
 def median_builds(config: Path, out: Path) -> tuple[float, int, float]:
     """Return the median time, the peak memory and the guard's median ms a page of RUNS builds."""
     results = [build(config, out) for _ in range(RUNS)]
@@ -99,10 +115,13 @@ def generated_site(root: Path, pages: int, sections: int) -> Path:
     (docs / "index.md").write_text("# Generated\n\nA generated site.\n", encoding="utf-8")
     config = (project / "mkdocs.yml").read_text(encoding="utf-8")
     config = config[: config.index("\nnav:")] + "\n"
+    config = without_i18n(config)
     config = re.sub(r"  - redirects:\n(      .*\n)+", "", config)
     # Generated pages are not the guide: they have no emergency card to print.
     config = config.replace("  - hooks/print_pages.py\n", "")
     (project / "mkdocs.yml").write_text(config, encoding="utf-8")
+    # A fresh lock: the generated pages replace the guide's, in one language.
+    (project / "hooks" / "emergency-lock.yml").unlink()
     site = project / "approve-site"
     subprocess.run(
         [sys.executable, "-c", RUNNER, str(project / "mkdocs.yml"), str(site)],
@@ -155,8 +174,13 @@ def main() -> None:
     per_page: dict[int, float] = {}
     with tempfile.TemporaryDirectory() as tmp:
         guide = copy_project(Path(tmp) / "guide")
-        line, _ = row("the guide", guide, guide / "mkdocs.yml", Path(tmp) / "guide-site")
+        line, _ = row("the guide (en + es)", guide, guide / "mkdocs.yml", Path(tmp) / "guide-site")
         print(line, flush=True)
+        english = copy_project(Path(tmp) / "guide-en")
+        line, _ = row("the guide, English only", english, english_only(english), Path(tmp) / "guide-en-site")
+        print(line, flush=True)
+        bilingual, _peak, _ms = median_builds(guide / "mkdocs.yml", Path(tmp) / "guide-site")
+        monolingual, _peak, _ms = median_builds(english / "mkdocs.yml", Path(tmp) / "guide-en-site")
         for size, sections in ((250, 50), (1000, 200)):
             project = generated_site(Path(tmp) / f"gen-{size}", size, sections)
             line, per_page[size] = row(
@@ -167,6 +191,10 @@ def main() -> None:
         "\nbare s / guard s: build time without / with the guard hook.  ms/page: the guard's own time a page"
         "\ninside the build (it parses only the <article>).  standalone: `python -m ivig_guide.emergency check`"
         "\na page, reading the file included.  build/pg: build ms a page.  MiB / MiB+g: peak memory."
+    )
+    print(
+        f"Bilingual build (English + Spanish, one mkdocs build): {bilingual:.2f} s; English only: {monolingual:.2f} s "
+        f"({(bilingual - monolingual) / monolingual:+.0%})."
     )
     ratio = per_page[1000] / per_page[250]
     print(f"Linearity: guard ms a page at 1,000 pages / at 250 pages = {ratio:.2f} (1.0: total cost linear in pages).")

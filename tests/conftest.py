@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 import lxml.html
 import pytest
 
+from ivig_guide.addresses import split_source
 from ivig_guide.lock import read_lock
 from ivig_guide.serve import Served, free_port, serve
 from ivig_guide.settings import read_settings
@@ -27,13 +28,33 @@ DOCS = ROOT / "docs"
 SETTINGS = read_settings(ROOT / "mkdocs.yml")
 NUMBER = SETTINGS.number
 LOCK = read_lock(SETTINGS.lock_path)
-#: Every page of the guide, as its path in docs/ without ".md" ("index", "maintainers/editing-emergency-content").
-PAGES = sorted(path.relative_to(DOCS).with_suffix("").as_posix() for path in DOCS.rglob("*.md"))
+_SOURCES = [split_source(path.relative_to(DOCS).as_posix()) for path in DOCS.rglob("*.md")]
+#: Every page of the default (English) edition, as its path in docs/ without ".md" ("index",
+#: "maintainers/editing-emergency-content"). Translations (docs/<page>.<lang>.md) are in TRANSLATIONS.
+PAGES = sorted(original.removesuffix(".md") for lang, original in _SOURCES if not lang)
+#: The pages translated into each other edition, as their English page ({"es": ["anaphylaxis", …]}).
+TRANSLATIONS = {
+    lang: sorted(original.removesuffix(".md") for found, original in _SOURCES if found == lang)
+    for lang in SETTINGS.languages
+    if lang != SETTINGS.default_language
+}
+#: Every page of every edition as its address without the slash ("index", "uses", "es/index", "es/anaphylaxis").
+EDITION_PAGES = PAGES + [f"{lang}/{page}" for lang, pages in TRANSLATIONS.items() for page in pages]
 
 
 def url_of(page: str) -> str:
-    """Return the site-relative URL of a docs page ('index' → '', 'uses' → 'uses/')."""
-    return "" if page == "index" else f"{page}/"
+    """Return the site-relative URL of a page ('index' → '', 'uses' → 'uses/', 'es/index' → 'es/')."""
+    if page == "index" or page.endswith("/index"):
+        return page.removesuffix("index")
+    return f"{page}/"
+
+
+def source_of(page: str) -> Path:
+    """Return the Markdown file of a page of any edition ('es/anaphylaxis' → docs/anaphylaxis.es.md)."""
+    lang, _slash, rest = page.partition("/")
+    if rest and lang in TRANSLATIONS:
+        return DOCS / f"{rest}.{lang}.md"
+    return DOCS / f"{page}.md"
 
 
 @dataclass(frozen=True)

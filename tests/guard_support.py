@@ -33,11 +33,16 @@ def _extensions() -> tuple[list, dict]:
     return config.markdown_extensions, config.mdx_configs
 
 
-def render(text: str) -> str:
-    """Render Markdown with the site's real extension list, wrapped in an <article> like a built page."""
+def render(text: str, lang: str = "en") -> str:
+    """Render Markdown with the site's real extension list, wrapped in an <article> like a built page of ``lang``."""
     extensions, configs = _extensions()
+    # As hooks/languages.py sets it for each edition's build.
+    configs = {
+        **configs,
+        "ivig_guide.emergency_blocks": {**configs.get("ivig_guide.emergency_blocks", {}), "lang": lang},
+    }
     body = markdown.Markdown(extensions=extensions, extension_configs=configs).convert(text)
-    return f'<html lang="en"><body><article class="md-content__inner">{body}</article></body></html>'
+    return f'<html lang="{lang}"><body><article class="md-content__inner">{body}</article></body></html>'
 
 
 def lock_for(html: str, page: str = "t.md") -> Lock:

@@ -50,12 +50,11 @@ def _empty_site(project: Path) -> None:
     (project / "empty").mkdir()
 
 
-def _no_hooks(project: Path) -> None:
+def _no_guard_hook(project: Path) -> None:
     config = project / "mkdocs.yml"
     text = config.read_text(encoding="utf-8")
-    start = text.index("hooks:\n")
-    end = text.index("\nmarkdown_extensions:")
-    config.write_text(text[:start] + text[end + 1 :], encoding="utf-8")
+    assert "  - hooks/emergency_guard.py\n" in text
+    config.write_text(text.replace("  - hooks/emergency_guard.py\n", ""), encoding="utf-8")
 
 
 def _copy_section_to_second_page(project: Path) -> None:
@@ -154,7 +153,7 @@ CASES = {
         ("emergency-lock.yml", "not valid YAML"),
     ),
     "guard-hooks-removed-and-step-lost": Case(
-        _both(_no_hooks, replace_in("docs/anaphylaxis.md", "4. ", "", 1)),
+        _both(_no_guard_hook, replace_in("docs/anaphylaxis.md", "4. ", "", 1)),
         "build",
         ("[step", "Build failed: site/ was removed"),
     ),

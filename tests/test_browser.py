@@ -23,9 +23,10 @@ from browser_support import (
     open_tab,
     run_axe,
 )
-from conftest import LOCK, NUMBER, PAGES, SETTINGS, build_site, url_of
+from conftest import EDITION_PAGES, LOCK, NUMBER, SETTINGS, build_site, url_of
 
 from ivig_guide.browser import FONT_SETUPS, start
+from ivig_guide.emergency_blocks import prefixes
 from ivig_guide.serve import Served, free_port, serve
 
 if TYPE_CHECKING:
@@ -35,7 +36,6 @@ pytestmark = pytest.mark.browser
 
 #: Pages with emergency sections, and how many sections of each kind they show.
 EMERGENCY_PAGES = ["anaphylaxis", "when-to-get-help"]
-PREFIXES = {"emergency": "Emergency: ", "urgent": "Urgent: ", "first-aid": "First aid: "}
 
 
 @dataclass(frozen=True)
@@ -87,7 +87,7 @@ def no_js(browser: Browser) -> Iterator[Tab]:
 
 #: Every page in every mode. As a module-scoped fixture parameter, pytest runs all the tests of one
 #: view together, so each page is loaded once per mode for all of them.
-VIEWS = [pytest.param((page, mode), id=f"{page}-{mode}") for page in PAGES for mode in MODES]
+VIEWS = [pytest.param((page, mode), id=f"{page}-{mode}") for page in EDITION_PAGES for mode in MODES]
 
 
 @pytest.fixture(scope="module", params=VIEWS)
@@ -219,7 +219,7 @@ FOCUS_STEP_JS = """() => {
 
 
 @pytest.mark.parametrize("mode", ["light-phone", "dark-desktop"])
-@pytest.mark.parametrize("page", PAGES)
+@pytest.mark.parametrize("page", EDITION_PAGES)
 def test_focus_is_always_visible(fresh_tabs: dict[str, Tab], served_site: Served, page: str, mode: str) -> None:
     """Show a focus indicator, on screen, on every element Tab reaches: an outline or shadow it lacks unfocused."""
     p = _open(fresh_tabs, served_site, mode, page)
@@ -327,12 +327,14 @@ def test_emergency_headings_are_announced_with_their_prefix(view: View) -> None:
     """Give each emergency section a real heading whose accessible name starts with its kind."""
     p = view.p
     sections = p.locator("section[data-pg-safety]")
-    assert (sections.count() >= 1) == (view.page in EMERGENCY_PAGES)
+    assert (sections.count() >= 1) == (view.page.rpartition("/")[2] in EMERGENCY_PAGES)
+    # The prefixes are in the page's language ("Emergencia: " on the Spanish pages).
+    words = {kind: f"{prefix} " for kind, prefix in prefixes(p.evaluate("document.documentElement.lang")).items()}
     for index in range(sections.count()):
         section = sections.nth(index)
         kind = section.get_attribute("data-pg-safety")
-        heading = section.get_by_role("heading", name=re.compile("^" + re.escape(PREFIXES[kind])))
-        assert heading.count() == 1, f"the {kind} section has no heading named '{PREFIXES[kind]}…'"
+        heading = section.get_by_role("heading", name=re.compile("^" + re.escape(words[kind])))
+        assert heading.count() == 1, f"the {kind} section has no heading named '{words[kind]}…'"
         assert heading.evaluate("(h) => /^H[23]$/.test(h.tagName)"), "the section heading must be an h2 or h3"
         assert heading.is_visible()
         # The section itself is a region named by that heading.
@@ -357,7 +359,7 @@ def test_emergency_text_is_at_least_body_size(view: View) -> None:
 # --------------------------------------------------------------------------- without JavaScript
 
 
-@pytest.mark.parametrize("page", PAGES)
+@pytest.mark.parametrize("page", EDITION_PAGES)
 def test_readable_without_javascript(no_js: Tab, served_site: Served, page: str) -> None:
     """Show every page's heading and text with JavaScript off."""
     p = no_js.open(served_site.url + url_of(page))
@@ -439,7 +441,7 @@ def zoomed(font_browser: Browser) -> Iterator[Tab]:
     tab.context.close()
 
 
-@pytest.mark.parametrize("page", PAGES)
+@pytest.mark.parametrize("page", EDITION_PAGES)
 def test_no_sideways_scrolling_at_320_px(narrow: Tab, served_site: Served, page: str) -> None:
     """Fit every page into a 320 px wide screen without scrolling sideways or cutting text off."""
     p = narrow.open(served_site.url + url_of(page))
@@ -448,7 +450,7 @@ def test_no_sideways_scrolling_at_320_px(narrow: Tab, served_site: Served, page:
     assert result["clipped"] == []
 
 
-@pytest.mark.parametrize("page", PAGES)
+@pytest.mark.parametrize("page", EDITION_PAGES)
 def test_nothing_cut_off_at_200_percent_zoom(zoomed: Tab, served_site: Served, page: str) -> None:
     """Keep every page whole at 200% zoom: no sideways scrolling, no text clipped by its box."""
     p = zoomed.open(served_site.url + url_of(page))

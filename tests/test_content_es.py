@@ -55,8 +55,8 @@ def _read(folder: Path, page: str) -> tuple[str, dict]:
 
 @cache
 def _html(folder: Path, page: str) -> str:
-    """Return a page rendered with the site's extensions, as an <article>."""
-    return render(_read(folder, page)[0])
+    """Return a page rendered with the site's extensions for the Spanish edition, as an <article>."""
+    return render(_read(folder, page)[0], lang="es")
 
 
 def _reader_text(html: str) -> str:

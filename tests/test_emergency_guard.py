@@ -261,16 +261,26 @@ def test_message_names_file_line_section_and_fix(project: Path) -> None:
 
 
 def test_lock_matches_the_guide(built_site: BuiltSite) -> None:
-    """Approve exactly the emergency sections the built guide has, with their kinds and pages."""
+    """Approve exactly the emergency sections the built guide has, with their kinds, and each translation of them."""
     built = {
         (result.page, section.id): section.kind
         for result in check_site(built_site.path, lock=None, number=NUMBER, lang=SETTINGS.lang, docs=ROOT / "docs")
+        if result.lang == LOCK.source_language
         for section in result.sections
     }
-    approved = {(entry.page, entry.id): entry.section.kind for entry in LOCK.in_language(SETTINGS.lang)}
+    approved = {(entry.page, entry.id): entry.section.kind for entry in LOCK.in_language(LOCK.source_language)}
     assert built == approved
     assert {"emergency", "first-aid"} <= set(approved.values()), "the guide must have a callout and first aid"
     assert len(STEPS) >= 1
+    for entry in LOCK.entries.values():
+        if entry.lang == LOCK.source_language:
+            continue
+        original = LOCK.get(LOCK.source_language, entry.id)
+        assert original is not None, f"{entry.key} has no original"
+        assert entry.page == original.page.removesuffix(".md") + f".{entry.lang}.md"
+        assert (docs_dir := ROOT / "docs" / entry.page).is_file(), docs_dir
+        assert entry.section.kind == original.section.kind
+        assert entry.checked_against == original.section.all_text(), f"{entry.key} is approved against old wording"
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
@@ -333,7 +343,7 @@ def test_standalone_check_passes_on_built_site(built_copy: Path) -> None:
     """Pass the built site, counting its sections and pages."""
     ran = _cli("check", str(built_copy), "--docs", "docs")
     assert ran.returncode == 0, ran.stderr
-    assert f"Emergency guard: {len(LOCK.in_language('en'))} sections on" in ran.stdout
+    assert f"Emergency guard: {len(LOCK.entries)} sections on" in ran.stdout
 
 
 @pytest.mark.parametrize(

@@ -358,7 +358,12 @@ def _translated(lock_text: str, steps_kept: int) -> str:
     from ivig_guide.lock import Lock, LockEntry
 
     entry = LockEntry(
-        "es", "es/t.md", replace(original.section, content=tuple(spanish), heading="Haga esto:"), "T", "x"
+        "es",
+        "t.es.md",
+        replace(original.section, content=tuple(spanish), heading="Haga esto:"),
+        "T",
+        "x",
+        checked_against=original.section.all_text(),
     )
     return dump_lock(Lock("911", "en", {**data_lock.entries, entry.key: entry}))
 

@@ -14,9 +14,10 @@ from typing import TYPE_CHECKING
 
 import lxml.html
 import pytest
-from conftest import LOCK, NUMBER, ROOT, SETTINGS, BuiltSite, build_site, page_html
+from conftest import LOCK, NUMBER, PAGES, ROOT, SETTINGS, TRANSLATIONS, BuiltSite, build_site, page_html
 from guard_support import build_project, copy_project, replace_in, set_clinic
 
+from ivig_guide.editions import readable_date
 from ivig_guide.emergency_blocks import KINDS
 from ivig_guide.lock import LOCK_VERSION, LockError, diff_sections, dump_lock, load_lock
 from ivig_guide.pdf_check import check_pdf_fonts, check_pdf_text, normalise, pdf_fonts, pdf_text
@@ -31,7 +32,6 @@ from ivig_guide.print_pages import (
     card_entries,
     card_section_ids,
 )
-from ivig_guide.review import readable_date
 from ivig_guide.serve import free_port, serve
 from ivig_guide.settings import care_team_phone
 
@@ -39,7 +39,6 @@ if TYPE_CHECKING:
     from playwright.sync_api import Browser
 
 APPROVED_STEPS = [step for entry in LOCK.entries.values() for steps in entry.section.blocks("steps") for step in steps]
-DOCS_PAGES = sorted((ROOT / "docs").rglob("*.md"))
 CARD_SECTIONS = card_section_ids(LOCK, LOCK.source_language)
 #: The public address the release fixture builds for: no PDF link may lead to the machine that printed it.
 PUBLIC_URL = "https://clinic.example.org/ivig-guide/"
@@ -243,21 +242,27 @@ def test_every_handout_is_printed(released: Released) -> None:
     site = released.site.path
     for pdf in (GUIDE_PDF, CARD_PDF, CARD_PDF_A4):
         assert (site / pdf).stat().st_size > 10_000, pdf
-    pages = sorted(p.relative_to(site / "handouts" / "pages").as_posix() for p in (site / "handouts/pages").rglob("*"))
-    docs = sorted(p.relative_to(ROOT / "docs").with_suffix(".pdf").as_posix() for p in (ROOT / "docs").rglob("*.md"))
-    assert [p for p in pages if p.endswith(".pdf")] == docs
-    assert not (site / "handouts.tmp").exists()
+    editions = {"": PAGES, **{f"{lang}/": pages for lang, pages in TRANSLATIONS.items()}}
+    for edition, edition_pages in editions.items():
+        for pdf in (GUIDE_PDF, CARD_PDF, CARD_PDF_A4):
+            assert (site / edition / pdf).stat().st_size > 10_000, edition + pdf
+        folder = site / edition / "handouts" / "pages"
+        pages = sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*.pdf"))
+        assert pages == sorted(f"{page}.pdf" for page in edition_pages), edition
+        assert not (site / edition / "handouts.tmp").exists()
+    lines = (ROOT / "tests" / "published_urls.txt").read_text(encoding="utf-8").splitlines()
+    published = [line for line in lines if "handouts/" in line and not line.startswith("#")]
+    assert published and [url for url in published if not (site / url).is_file()] == []
 
 
 @pytest.mark.browser
 @pytest.mark.slow
 def test_every_handout_embeds_only_the_print_font(released: Released) -> None:
     """Embed Atkinson Hyperlegible (and its Mono where code is printed) in every PDF, and no font of the machine."""
-    found = {
-        path.relative_to(released.site.path).as_posix(): pdf_fonts(path)
-        for path in sorted((released.site.path / "handouts").rglob("*.pdf"))
-    }
-    assert len(found) == len(DOCS_PAGES) + 3
+    site = released.site.path
+    folders = [site / "handouts", *(site / lang / "handouts" for lang in TRANSLATIONS)]
+    found = {path.relative_to(site).as_posix(): pdf_fonts(path) for folder in folders for path in folder.rglob("*.pdf")}
+    assert len(found) == len(PAGES) + 3 + sum(len(pages) + 3 for pages in TRANSLATIONS.values())
     strangers = {pdf: sorted(fonts) for pdf, fonts in found.items() if check_pdf_fonts(fonts, pdf=pdf)}
     assert strangers == {}
     for pdf, fonts in found.items():
@@ -270,25 +275,29 @@ def test_every_handout_embeds_only_the_print_font(released: Released) -> None:
 
 @pytest.mark.browser
 @pytest.mark.slow
+@pytest.mark.parametrize("lang", [LOCK.source_language, *TRANSLATIONS])
 @pytest.mark.parametrize(("pdf", "size"), [(CARD_PDF, LETTER), (CARD_PDF_A4, A4)])
-def test_card_is_one_page_with_everything(released: Released, pdf: str, size: tuple[int, int]) -> None:
-    """Print the card on exactly one page of its paper, with the steps in order, the number, care team and date."""
-    path = released.site.path / pdf
+def test_card_is_one_page_with_everything(released: Released, pdf: str, size: tuple[int, int], lang: str) -> None:
+    """Print each edition's card on one page of its paper, with its steps in order, the number and the date."""
+    edition = "" if lang == LOCK.source_language else f"{lang}/"
+    path = released.site.path / edition / pdf
     assert len(_reader(path).pages) == 1
     width, height = _size(path)
     assert abs(width - size[0]) <= 2 and abs(height - size[1]) <= 2, (width, height)
     text = pdf_text(path)
-    entries = [entry for entry in LOCK.entries.values() if entry.id in CARD_SECTIONS]
-    assert check_pdf_text(text, pdf=pdf, entries=entries, number=NUMBER) == []
+    entries = [entry for entry in LOCK.in_language(lang) if entry.id in card_section_ids(LOCK, lang)]
+    assert sorted(entry.id for entry in entries) == sorted(card_section_ids(LOCK, lang))
+    assert check_pdf_text(text, pdf=edition + pdf, entries=entries, number=NUMBER) == []
     flat = normalise(text)
     for entry in entries:
         for block in entry.section.blocks("list"):
             for item in block:
                 assert normalise(item) in flat, item
-    assert f"Call {NUMBER} if:" in text
-    assert "care team" in text
+        assert normalise(entry.section.heading) in flat, entry.section.heading
     approved = max(entry.approved_on for entry in entries)
-    assert readable_date(datetime.date.fromisoformat(approved)) in text
+    assert readable_date(datetime.date.fromisoformat(approved), lang) in text
+    if lang == LOCK.source_language:
+        assert "care team" in text and f"Call {NUMBER} if:" in text
 
 
 @pytest.mark.browser
@@ -313,7 +322,7 @@ def test_guide_pdf_is_tagged_linked_and_outlined(released: Released) -> None:
                 internal += 1
     assert internal >= 12, "the contents list should link into the document"
     text = pdf_text(path)
-    assert check_pdf_text(text, pdf=GUIDE_PDF, entries=LOCK.entries.values(), number=NUMBER) == []
+    assert check_pdf_text(text, pdf=GUIDE_PDF, entries=LOCK.in_language(LOCK.source_language), number=NUMBER) == []
     assert f"Page 2 of {len(reader.pages)}" in text
 
 
@@ -395,6 +404,9 @@ def test_card_that_grows_fails_with_a_clear_message(tmp_path: Path) -> None:
     replace_in("docs/when-to-get-help.md", "- throwing up (vomiting)\n", f"- throwing up (vomiting)\n{longer}\n")(
         project
     )
+    # The Spanish page keeps the same number of signs as its original, or the approval is refused.
+    más = "\n".join(f"- una señal de alarma que necesita un médico, número {n}" for n in range(1, 40))
+    replace_in("docs/when-to-get-help.es.md", "- vómitos\n", f"- vómitos\n{más}\n")(project)
     ran = subprocess.run(
         [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(tmp_path / "site")],
         cwd=project,
@@ -429,8 +441,9 @@ def test_card_that_grows_fails_with_a_clear_message(tmp_path: Path) -> None:
     assert longest and longest.group(1).startswith("headache-warning-signs (when-to-get-help.md)"), printed.stderr
     assert "Shorten what is long" in printed.stderr
     assert "Traceback" not in printed.stderr
-    assert not (tmp_path / "site" / "handouts").exists()
-    assert not (tmp_path / "site" / "handouts.tmp").exists()
+    for edition in ("", *(f"{lang}/" for lang in TRANSLATIONS)):
+        assert not (tmp_path / "site" / edition / "handouts").exists()
+        assert not (tmp_path / "site" / edition / "handouts.tmp").exists()
 
 
 # --------------------------------------------------------------------------- Ctrl+P in Chromium
@@ -828,7 +841,7 @@ def _pdfs(released: Released) -> dict[str, Path]:
 def test_every_pdf_link_leads_somewhere(released: Released) -> None:
     """Point every PDF link inside it, at a phone or mail address, a built page under site_url, or a public site."""
     links = {pdf: pdf_links(path) for pdf, path in _pdfs(released).items()}
-    assert len(links) == len(DOCS_PAGES) + 3
+    assert len(links) == len(PAGES) + 3 + sum(len(pages) + 3 for pages in TRANSLATIONS.values())
     problems = [
         str(problem)
         for pdf, found in links.items()

@@ -20,6 +20,7 @@ EDIT_TABLES = (
     "test_handouts",
     "test_security",
     "test_rendered",
+    "test_translations",
 )
 
 

@@ -12,7 +12,7 @@ from urllib.parse import urlsplit
 import lxml.etree
 import lxml.html
 import pytest
-from conftest import PAGES, BuiltSite, page_html, url_of
+from conftest import EDITION_PAGES, PAGES, BuiltSite, page_html, url_of
 from guard_support import build_project, copy_project, replace_in
 
 from ivig_guide import csp
@@ -269,7 +269,7 @@ def test_sitemap_lists_every_page_and_nothing_else(built_site: BuiltSite) -> Non
         data = (built_site.path / name).read_bytes()
         root = lxml.etree.fromstring(gzip.decompress(data) if name.endswith(".gz") else data)
         locations = [loc.text for loc in root.findall("s:url/s:loc", namespace)]
-        assert sorted(locations) == sorted(built_site.url + url_of(page) for page in PAGES), name
+        assert sorted(locations) == sorted(built_site.url + url_of(page) for page in EDITION_PAGES), name
 
 
 def test_404_page_links_home_and_to_emergency_help_from_any_depth(built_site: BuiltSite) -> None:

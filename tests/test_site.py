@@ -55,6 +55,7 @@ def test_published_addresses_still_lead_to_a_page(built_site: BuiltSite) -> None
     """Keep every published address working, directly or through a redirect stub."""
     lines = (ROOT / "tests" / "published_urls.txt").read_text(encoding="utf-8").splitlines()
     urls = [line.strip() for line in lines if line.strip() and not line.startswith("#")]
+    urls = [url for url in urls if "handouts/" not in url]  # printed by a release only: see test_handouts.py
     broken = [url for url in urls if not _resolve(built_site.path, "" if url == "./" else url).is_file()]
     assert broken == [], f"published addresses that no longer work: {broken}; add them to redirect_maps"
     assert _resolve(built_site.path, "emergency/") == built_site.path / "when-to-get-help" / "index.html"

@@ -11,30 +11,60 @@ import datetime
 import subprocess
 import sys
 from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 
-from ivig_guide.lock import Lock, LockEntry, diff_sections, dump_lock
+from ivig_guide.lock import Lock, LockEntry, check_translations, diff_sections, dump_lock, word_diff
 from ivig_guide.page_check import PageResult
 from ivig_guide.rules import format_findings
 from ivig_guide.site_check import check_site
 
 
 def approved_lock(
-    results: Sequence[PageResult], old: Lock | None, *, number: str, by: str, today: str
+    results: Sequence[PageResult],
+    old: Lock | None,
+    *,
+    number: str,
+    by: str,
+    today: str,
+    pending: bool = False,
 ) -> tuple[Lock, list[str]]:
-    """Return the lock that approves what was found, and the lines that describe the changes."""
+    """Return the lock that approves what was found, and the lines that describe the changes.
+
+    A translation is approved against its original's wording as approved now, which its entry records
+    (``checked_against``). A translation whose own wording did not change while its original did is
+    approved again against the new wording, or, with ``pending``, kept as it was and marked pending
+    review: it may ship, with a notice above it on its page, until someone checks it.
+    """
     entries: dict[str, LockEntry] = {}
     changes: list[str] = []
+    source_language = old.source_language if old else "en"
     if old is not None and old.emergency_number != number:
         changes.append(f"  ~ emergency number: {old.emergency_number} → {number}")
-    for result in sorted(results, key=lambda r: (r.lang, r.page)):
+    # The originals first: their new wording is what translations are checked against.
+    ordered = sorted(results, key=lambda r: (r.lang != source_language, r.lang, r.page))
+    for result in ordered:
         for section in result.sections:
             previous = old.get(result.lang, section.id) if old else None
-            entry = LockEntry(
-                result.lang, result.page, section, by, today, previous.translation_of if previous else None
-            )
-            if previous is not None and previous.section == section and previous.page == result.page:
+            original = entries.get(f"{source_language}/{section.id}") if result.lang != source_language else None
+            translation_of = (previous.translation_of if previous else None) or (original.key if original else None)
+            checked = original.section.all_text() if original else None
+            entry = LockEntry(result.lang, result.page, section, by, today, translation_of, checked)
+            unchanged = previous is not None and previous.section == section and previous.page == result.page
+            if unchanged and previous is not None and (original is None or previous.checked_against == checked):
                 entry = previous
+            elif unchanged and previous is not None and original is not None:
+                if pending:
+                    entry = replace(previous, pending_review=True)
+                    if not previous.pending_review:
+                        changes.append(f"{entry.key} on {result.page}: pending review (its wording is kept, and its")
+                        changes.append(f"      page says the {source_language} page has newer wording):")
+                        changes.append(word_diff(previous.checked_against or "", checked or ""))
+                else:
+                    changes.append(
+                        f"{entry.key} on {result.page}: checked again against the new wording of {original.key}:"
+                    )
+                    changes.append(word_diff(previous.checked_against or "", checked or ""))
             else:
                 where = f"{entry.key} on {result.page}"
                 if previous is not None and previous.page != result.page:
@@ -49,7 +79,6 @@ def approved_lock(
         elif key not in entries:
             changes.append(f"{key} on {previous.page}:")
             changes.extend(diff_sections(previous.section, None))
-    source_language = old.source_language if old else "en"
     return Lock(number, source_language, entries), changes
 
 
@@ -98,7 +127,13 @@ def approve(args: argparse.Namespace, old: Lock | None, lock_path: Path, *, numb
             file=sys.stderr,
         )
         return 1
-    new, changes = approved_lock(results, old, number=number, by=by, today=datetime.date.today().isoformat())
+    new, changes = approved_lock(
+        results, old, number=number, by=by, today=datetime.date.today().isoformat(), pending=args.pending
+    )
+    problems = check_translations(new)
+    if problems:
+        print("Not approved: translations do not match their originals:\n  " + "\n  ".join(problems), file=sys.stderr)
+        return 1
     if not changes:
         print(f"Nothing to approve: {lock_path} matches the site ({len(new.entries)} sections).")
         return 0

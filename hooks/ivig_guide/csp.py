@@ -296,20 +296,25 @@ class FolderResult:
     findings: list[Finding] = field(default_factory=list)
 
 
-def add_policy_to_folder(folder: Path | str, *, inline_scripts: bool = False) -> FolderResult:
+def add_policy_to_folder(
+    folder: Path | str, *, inline_scripts: bool = False, skip: tuple[str, ...] = ()
+) -> FolderResult:
     """Add a policy to every HTML document under ``folder``, in place; report code the policies block.
 
     HTML fragments (no ``<html>``/``<head>``: content meant to be inserted into another page) are
     left untouched, since a ``<meta>`` policy only works in a document's head; they are still
     checked for blocked inline code. Nothing is written unless every document passed: with any
     finding the folder is left as it was and the findings are returned; a document without
-    ``<head>`` raises :class:`CspError`.
+    ``<head>`` raises :class:`CspError`. The folders named in ``skip`` (relative to ``folder``, such as
+    another language edition's ``es``, which its own build covers) are left out.
     """
     root = Path(folder)
     result = FolderResult()
     updates: list[tuple[Path, str]] = []
     for path in sorted(root.rglob("*.html")):
         name = path.relative_to(root).as_posix()
+        if name.split("/", 1)[0] in skip:
+            continue
         text = path.read_text(encoding="utf-8")
         found = scan(text)
         result.findings += _findings(found, name)

@@ -30,6 +30,7 @@ from urllib.parse import urljoin, urlsplit
 import lxml.html
 
 from ivig_guide.addresses import (
+    EDITION,
     EMBED_DIR,
     FRAGMENT_DIR,
     embed_url,
@@ -38,6 +39,7 @@ from ivig_guide.addresses import (
     page_of_fragment,
     relative_url,
     site_target,
+    split_url,
     url_of_page,
 )
 from ivig_guide.article import parse_article
@@ -256,7 +258,7 @@ def _page_urls(site: Path) -> dict[str, Path]:
     for html_path in sorted(site.rglob("index.html")):
         rel = html_path.relative_to(site).as_posix()
         url = rel[: -len("index.html")]
-        if url.split("/", 1)[0] == EMBED_DIR:
+        if split_url(url)[1].split("/", 1)[0] == EMBED_DIR:
             continue
         text = html_path.read_text(encoding="utf-8", errors="replace")
         if "<article" in text or KIND_ATTRIBUTE in text:
@@ -290,18 +292,22 @@ def check_embeds(site_dir: Path, *, lock: Lock, number: str, docs: Path | None =
         return sections_of(html), page_language(html, lock.source_language)
 
     outputs: list[tuple[str, str, str, str, Path]] = []  # (kind, page, main page URL, where, file)
-    embed_root = site / EMBED_DIR
-    for html_path in sorted(embed_root.rglob("index.html")) if embed_root.is_dir() else []:
-        if html_path.is_relative_to(site / FRAGMENT_DIR):
-            continue
-        rel = html_path.relative_to(embed_root).as_posix()
-        page = source_for(html_path, embed_root, docs, known)
-        outputs.append(("embed", page, rel[: -len("index.html")], f"{EMBED_DIR}/{rel}", html_path))
-    fragment_root = site / FRAGMENT_DIR
-    for html_path in sorted(fragment_root.rglob("*.html")) if fragment_root.is_dir() else []:
-        rel = html_path.relative_to(site).as_posix()
-        page = page_of_fragment(rel)
-        outputs.append(("fragment", page, url_of_page(page), rel, html_path))
+    # Every edition's embeds: embed/ and each language's es/embed/.
+    editions = [""] + sorted(f"{path.name}/" for path in site.iterdir() if path.is_dir() and EDITION.match(path.name))
+    for edition in editions:
+        embed_root = site / edition / EMBED_DIR
+        for html_path in sorted(embed_root.rglob("index.html")) if embed_root.is_dir() else []:
+            if html_path.is_relative_to(site / edition / FRAGMENT_DIR):
+                continue
+            rel = html_path.relative_to(embed_root).as_posix()
+            page = source_for(site / edition / rel, site, docs, known)
+            main_url = edition + rel[: -len("index.html")]
+            outputs.append(("embed", page, main_url, f"{edition}{EMBED_DIR}/{rel}", html_path))
+        fragment_root = site / edition / FRAGMENT_DIR
+        for html_path in sorted(fragment_root.rglob("*.html")) if fragment_root.is_dir() else []:
+            rel = html_path.relative_to(site).as_posix()
+            page = page_of_fragment(rel)
+            outputs.append(("fragment", page, url_of_page(page), rel, html_path))
     for kind, page, page_url, where, html_path in outputs:
         html = html_path.read_text(encoding="utf-8", errors="replace")
         main_sections, main_lang = main_of(page_url)

@@ -39,6 +39,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--number", help="the emergency number (default: extra.emergency_number)")
     parser.add_argument("--yes", action="store_true", help="approve without asking")
     parser.add_argument("--by", help="who approves (default: git config user.name)")
+    parser.add_argument(
+        "--pending",
+        action="store_true",
+        help="keep translations whose original changed as they are, marked pending review (with a notice)",
+    )
     args = parser.parse_args(argv)
     try:
         settings = read_settings(args.config)

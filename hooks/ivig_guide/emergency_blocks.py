@@ -44,6 +44,18 @@ KINDS: dict[str, str] = {
     "first-aid": "First aid:",
 }
 
+#: The prefixes in each edition's language; a language without its own uses English's.
+PREFIXES: dict[str, dict[str, str]] = {
+    "en": KINDS,
+    "es": {"emergency": "Emergencia:", "urgent": "Urgente:", "first-aid": "Primeros auxilios:"},
+}
+
+
+def prefixes(lang: str) -> dict[str, str]:
+    """Return the screen-reader prefix of each kind in a language."""
+    return PREFIXES.get(lang, KINDS)
+
+
 SECTION_CLASS = "pg-safety"
 TITLE_CLASS = "pg-safety__title"
 HIDDEN_CLASS = "pg-visually-hidden"
@@ -89,7 +101,7 @@ class SafetyBlock(Block):
             {"class": TITLE_CLASS, "id": f"{section_id}-title", "data-toc-label": heading},
         )
         prefix = etree.SubElement(title, "span", {"class": HIDDEN_CLASS})
-        prefix.text = f"{KINDS[self.NAME]} "
+        prefix.text = f"{prefixes(self.config['lang'])[self.NAME]} "
         prefix.tail = heading
         return section
 
@@ -98,15 +110,18 @@ class SafetyBlocksExtension(BlocksExtension):
     """Register one block per kind of emergency section."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
-        """Initialise with no options: the kinds are fixed, since the guard depends on them."""
-        self.config: dict[str, list[Any]] = {}
+        """Initialise with one option, the page's language (``lang``, set per edition by hooks/languages.py).
+
+        The kinds are fixed, since the guard depends on them.
+        """
+        self.config: dict[str, list[Any]] = {"lang": ["en", "Language of the prefixes ('en', 'es')"]}
         super().__init__(*args, **kwargs)
 
     def extendMarkdownBlocks(self, md: Markdown, block_mgr: Any) -> None:
         """Register the ``emergency``, ``urgent`` and ``first-aid`` blocks."""
         for kind in KINDS:
             name = "".join(part.title() for part in kind.split("-")) + "Block"
-            block_mgr.register(type(name, (SafetyBlock,), {"NAME": kind}), {})
+            block_mgr.register(type(name, (SafetyBlock,), {"NAME": kind}), {"lang": self.getConfig("lang")})
 
 
 def makeExtension(*args: Any, **kwargs: Any) -> SafetyBlocksExtension:

@@ -30,6 +30,7 @@ from pathlib import Path
 
 import lxml.html
 
+from ivig_guide.addresses import split_url
 from ivig_guide.errors import GuideError, OutputError
 from ivig_guide.lock import Lock, LockEntry
 from ivig_guide.pdf_check import check_pdf_fonts, check_pdf_text, pdf_fonts, pdf_text
@@ -65,28 +66,32 @@ class Job:
     one_page: bool = False
 
 
-def plan(site: Path, *, card: tuple[str, ...]) -> list[Job]:
-    """Return every PDF to print from a built site: the guide, the card (Letter, A4) and each page.
+def plan(site: Path, *, card: tuple[str, ...], edition: str = "") -> list[Job]:
+    """Return every PDF to print of one edition ('' or 'es/'): the guide, the card (Letter, A4) and each page.
 
     ``card`` lists the approved sections the card must hold (:func:`~ivig_guide.print_pages.card_section_ids`).
     """
-    for needed in (GUIDE_PAGE, CARD_PAGE):
+    guide_page, card_page = edition + GUIDE_PAGE, edition + CARD_PAGE
+    for needed in (guide_page, card_page):
         if not (site / needed).is_file():
             raise HandoutError(
                 f"{site / needed} is missing: build the site first (`make build`); the build writes the print pages."
             )
-    description = _meta(site / GUIDE_PAGE, "description")
+    description = _meta(site / guide_page, "description")
+    card_subject = _title(site / card_page) or "Emergency card: what to do in an emergency"
     jobs = [
-        Job(_url(GUIDE_PAGE), GUIDE_PDF, "Letter", description, ()),
-        Job(_url(CARD_PAGE), CARD_PDF, "Letter", "Emergency card: what to do in an emergency", card, True),
-        Job(_url(CARD_PAGE), CARD_PDF_A4, "A4", "Emergency card: what to do in an emergency", card, True),
+        Job(_url(guide_page), edition + GUIDE_PDF, "Letter", description, ()),
+        Job(_url(card_page), edition + CARD_PDF, "Letter", card_subject, card, True),
+        Job(_url(card_page), edition + CARD_PDF_A4, "A4", card_subject, card, True),
     ]
     for path in sorted(site.rglob("index.html")):
+        relative = path.relative_to(site).as_posix()
+        if split_url(relative)[0] != edition:
+            continue  # another edition's page
         head = path.read_text(encoding="utf-8", errors="replace")[:2000]
         if PDF_ATTRIBUTE not in head:
             continue
         root = lxml.html.document_fromstring(head + "</head></html>")
-        relative = path.relative_to(site).as_posix()
         jobs.append(Job(_url(relative), str(root.get(PDF_ATTRIBUTE, "")), "Letter", _meta(path, "description"), None))
     if len(jobs) == 3:
         raise HandoutError(f"{site}: no page of the guide was found (pages carry {PDF_ATTRIBUTE} on <html>).")
@@ -96,6 +101,12 @@ def plan(site: Path, *, card: tuple[str, ...]) -> list[Job]:
 def _url(index: str) -> str:
     """Return the site-relative URL of an ``index.html``."""
     return index[: -len("index.html")]
+
+
+def _title(path: Path) -> str:
+    """Return the ``<title>`` of a built page (in its edition's language), or ''."""
+    found = lxml.html.parse(str(path)).getroot().find(".//title")
+    return " ".join((found.text or "").split()) if found is not None else ""
 
 
 def _meta(path: Path, name: str) -> str:
@@ -121,8 +132,8 @@ def site_url_of(site: Path) -> str:
     return found.get("href", "") if found is not None else ""
 
 
-def print_all(site: Path, jobs: Sequence[Job], out: Path, *, lang: str = "en") -> dict[str, float]:
-    """Print every job into ``out`` (a folder standing for ``site/handouts``); return seconds per PDF.
+def print_all(site: Path, jobs: Sequence[Job], out: Path, *, lang: str = "en", edition: str = "") -> dict[str, float]:
+    """Print every job into ``out`` (a folder standing for ``site/<edition>handouts``); return seconds per PDF.
 
     Each PDF is finished as it is printed (:func:`~ivig_guide.pdf_post.finish_pdf`): links to the
     local server become links under ``site_url``, untagged content becomes artifacts, and the PDF
@@ -139,7 +150,7 @@ def print_all(site: Path, jobs: Sequence[Job], out: Path, *, lang: str = "en") -
         page.emulate_media(media="print")
         for job in jobs:
             started = time.perf_counter()
-            target = out / Path(job.pdf).relative_to(HANDOUTS_DIR)
+            target = out / Path(job.pdf).relative_to(edition + HANDOUTS_DIR)
             target.parent.mkdir(parents=True, exist_ok=True)
             response = page.goto(served.url + job.url, wait_until="load")
             if response is None or not response.ok:
@@ -164,25 +175,25 @@ def print_all(site: Path, jobs: Sequence[Job], out: Path, *, lang: str = "en") -
     return timings
 
 
-def check_all(out: Path, jobs: Sequence[Job], *, lock: Lock, lang: str, number: str) -> list[str]:
-    """Return what is wrong with the printed PDFs: a card longer than one page, a lost step, a lost number.
+def check_all(out: Path, jobs: Sequence[Job], *, lock: Lock, lang: str, number: str, edition: str = "") -> list[str]:
+    """Return what is wrong with one edition's printed PDFs: a card longer than one page, a lost step or number.
 
-    ``out`` is the handouts folder of a built site; a link of a PDF that leads nowhere (the printing
-    machine, a page that is not in the build) is wrong too.
+    ``out`` is the handouts folder of a built site (``<edition>handouts``); a link of a PDF that leads
+    nowhere (the printing machine, a page that is not in the build) is wrong too.
     """
     from pypdf import PdfReader
 
     from ivig_guide.pdf_post import check_pdf_links, pdf_links
 
     problems: list[str] = []
-    site = out.parent
+    site = out.parents[len(Path(edition).parts)]
     site_url = site_url_of(site)
     for job in jobs:
-        path = out / Path(job.pdf).relative_to(HANDOUTS_DIR)
+        path = out / Path(job.pdf).relative_to(edition + HANDOUTS_DIR)
         if job.one_page:
             pages = len(PdfReader(path).pages)
             if pages != 1:
-                card_html = out.parent / CARD_PAGE
+                card_html = site / (edition + CARD_PAGE)
                 parts = card_parts(card_html.read_text(encoding="utf-8")) if card_html.is_file() else []
                 longest = "; ".join(f"{part.name} {part.characters:,} characters" for part in parts)
                 problems.append(
@@ -220,21 +231,33 @@ def pdf_entries(job: Job, *, lock: Lock, lang: str) -> list[LockEntry]:
 
 
 def make_handouts(site: Path, *, config: Path = Path("mkdocs.yml")) -> dict[str, float]:
-    """Print, check and publish every handout of ``site``; return the seconds each PDF took."""
+    """Print, check and publish every handout of every edition of ``site``; return the seconds each PDF took.
+
+    Each edition's PDFs go to its own folder (``handouts/``, ``es/handouts/``), checked against that
+    language's approved sections; nothing is moved into place unless every edition's PDFs passed.
+    """
     settings, lock = configured_lock(config)
-    jobs = plan(site, card=card_section_ids(lock, settings.lang))
-    final = site / HANDOUTS_DIR
-    out = site / f"{HANDOUTS_DIR}.tmp"
-    shutil.rmtree(out, ignore_errors=True)
+    editions = [(lang, settings.edition_prefix(lang)) for lang in settings.languages]
+    planned = [
+        (lang, edition, plan(site, card=card_section_ids(lock, lang), edition=edition)) for lang, edition in editions
+    ]
+    outs = {edition: site / f"{edition}{HANDOUTS_DIR}.tmp" for _lang, edition in editions}
+    timings: dict[str, float] = {}
     try:
-        timings = print_all(site, jobs, out, lang=settings.lang)
-        problems = check_all(out, jobs, lock=lock, lang=settings.lang, number=settings.number)
+        problems = []
+        for lang, edition, jobs in planned:
+            shutil.rmtree(outs[edition], ignore_errors=True)
+            timings |= print_all(site, jobs, outs[edition], lang=lang, edition=edition)
+            problems += check_all(outs[edition], jobs, lock=lock, lang=lang, number=settings.number, edition=edition)
         if problems:
             raise HandoutError("\n\n".join(problems))
-        shutil.rmtree(final, ignore_errors=True)
-        out.rename(final)
+        for _lang, edition, _jobs in planned:
+            final = site / f"{edition}{HANDOUTS_DIR}"
+            shutil.rmtree(final, ignore_errors=True)
+            outs[edition].rename(final)
     finally:
-        shutil.rmtree(out, ignore_errors=True)
+        for out in outs.values():
+            shutil.rmtree(out, ignore_errors=True)
     return timings
 
 
@@ -252,7 +275,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (GuideError, BrowserNotFound) as error:
         print(f"Handouts not made: {error}", file=sys.stderr)
         return 1
-    print(f"Printed {len(timings)} PDFs into {args.site / HANDOUTS_DIR}/ in {time.perf_counter() - started:.1f} s.")
+    print(f"Printed {len(timings)} PDFs of every edition into {args.site}/ in {time.perf_counter() - started:.1f} s.")
     return 0
 
 

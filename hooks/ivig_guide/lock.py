@@ -79,6 +79,10 @@ class LockEntry:
     approved_by: str
     approved_on: str
     translation_of: str | None = None
+    #: A translation's approval records the original's wording it was checked against (``Section.all_text``).
+    checked_against: str | None = None
+    #: Approved to ship while its original has newer approved wording: the page shows a notice above it.
+    pending_review: bool = False
 
     @property
     def id(self) -> str:
@@ -222,6 +226,8 @@ def _entry(raw: Any, where: str) -> LockEntry:
         approved_by=str(raw["approved_by"]),
         approved_on=str(raw["approved_on"]),
         translation_of=raw.get("translation_of"),
+        checked_against=None if raw.get("checked_against") is None else str(raw["checked_against"]),
+        pending_review=bool(raw.get("pending_review", False)),
     )
 
 
@@ -242,7 +248,41 @@ def check_translations(lock: Lock) -> list[str]:
             )
         elif set(entry.section.tel) != set(original.section.tel):
             problems.append(f"{entry.key}: calls {entry.section.tel}, its original {original.section.tel}.")
+        elif entry.checked_against is None:
+            problems.append(
+                f"{entry.key}: the approval does not record the wording of {original_key} it was checked against "
+                "(checked_against). Run `make approve-emergency` to approve it again."
+            )
     return problems
+
+
+def original_of(lock: Lock, entry: LockEntry) -> LockEntry | None:
+    """Return the approved original of a translated entry (None for an original, or a missing one)."""
+    if entry.lang == lock.source_language:
+        return None
+    return lock.entries.get(entry.translation_of or f"{lock.source_language}/{entry.id}")
+
+
+def drifted(lock: Lock, lang: str | None = None) -> list[tuple[LockEntry, LockEntry]]:
+    """Return (translation, original) for each translation approved against older wording of its original."""
+    found = []
+    for entry in lock.entries.values():
+        if lang is not None and entry.lang != lang:
+            continue
+        original = original_of(lock, entry)
+        if original is not None and entry.checked_against != original.section.all_text():
+            found.append((entry, original))
+    return found
+
+
+def drift_message(entry: LockEntry, original: LockEntry) -> str:
+    """Return what changed in the original since the translation was checked against it, word by word."""
+    state = "approved as pending review" if entry.pending_review else "not yet reviewed"
+    return (
+        f"{entry.key} ({entry.page}) was checked against older wording of {original.key} ({original.page}), "
+        f"approved anew on {original.approved_on}; {state}. The English changes:\n"
+        + word_diff(entry.checked_against or "", original.section.all_text())
+    )
 
 
 # --------------------------------------------------------------------------- writing
@@ -261,6 +301,10 @@ def entry_to_data(entry: LockEntry) -> dict[str, Any]:
     if not section.card:
         data["card_reason"] = section.card_reason
     data.update(approved_by=entry.approved_by, approved_on=entry.approved_on)
+    if entry.checked_against is not None:
+        data["checked_against"] = entry.checked_against
+    if entry.pending_review:
+        data["pending_review"] = True
     return data
 
 

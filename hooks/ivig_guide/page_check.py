@@ -13,8 +13,9 @@ from dataclasses import dataclass, field
 
 import lxml.html
 
+from ivig_guide.addresses import split_source
 from ivig_guide.article import parse_article
-from ivig_guide.emergency_blocks import HIDDEN_CLASS, KIND_ATTRIBUTE, KINDS
+from ivig_guide.emergency_blocks import HIDDEN_CLASS, KIND_ATTRIBUTE, KINDS, prefixes
 from ivig_guide.lock import Lock, LockEntry, Section, word_diff
 from ivig_guide.rules import Finding, Rule
 from ivig_guide.sections import (
@@ -28,6 +29,20 @@ from ivig_guide.sections import (
 from ivig_guide.source_lines import STRAY_BLOCK_HEADER, emergency_blocks_in, section_line, text_line
 
 CALL_VERBS = r"call|calls|calling|dial|dials|dialing|dialling|phone|phoning|ring|ringing|text|contact"
+#: Words that tell a reader to call, per language; a language without its own list uses English's.
+CALL_VERBS_BY_LANGUAGE = {
+    "en": CALL_VERBS,
+    "es": (
+        r"llame|llamen|llama|llamar|llámenos|llámele|marque|marquen|marca|marcar|telefonee|telefonear|"
+        r"comuníquese|contacte|contactar|"
+    )
+    + CALL_VERBS,
+}
+#: Digit names per language, to catch a number written out ("nine one one", "nueve uno uno").
+DIGIT_WORDS = {
+    "en": ("zero|oh", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine"),
+    "es": ("cero", "uno", "dos", "tres", "cuatro", "cinco", "seis", "siete", "ocho", "nueve"),
+}
 APPROVE_HINT = "If the change is deliberate, run `make approve-emergency` and commit hooks/emergency-lock.yml."
 
 
@@ -41,7 +56,9 @@ class PageResult:
     findings: list[Finding] = field(default_factory=list)
 
 
-def check_structure(section: Section, element: lxml.html.HtmlElement, *, number: str) -> list[tuple[Rule, str, str]]:
+def check_structure(
+    section: Section, element: lxml.html.HtmlElement, *, number: str, lang: str = "en"
+) -> list[tuple[Rule, str, str]]:
     """Return (rule, message, fix) for each way one section fails the rules of its kind, lock aside."""
     problems: list[tuple[Rule, str, str]] = []
     kind = section.kind
@@ -64,12 +81,13 @@ def check_structure(section: Section, element: lxml.html.HtmlElement, *, number:
                 "Add `card_reason:` to the block, in a sentence a reviewer can check, or remove `card: false`.",
             )
         )
-    if section.prefix != KINDS[kind]:
+    expected_prefix = prefixes(lang)[kind]
+    if section.prefix != expected_prefix:
         found = f"'{section.prefix}'" if section.prefix else "none"
         problems.append(
             (
                 Rule.PREFIX_MISSING,
-                f"The heading's screen-reader prefix should be '{KINDS[kind]}', found {found}.",
+                f"The heading's screen-reader prefix should be '{expected_prefix}', found {found}.",
                 "Write the section with the `///` block syntax, which adds the prefix; do not write its HTML by hand.",
             )
         )
@@ -264,29 +282,18 @@ def _compare_items(want: tuple[str, ...], got: tuple[str, ...]) -> list[tuple[Ru
 
 #: Separators people write between the digits of an emergency number: 9-1-1, 9 1 1, 9.1.1.
 NUMBER_SEPARATORS = "[\\s\u00a0.\u2011\u2010-]"
-#: Digits in words, as they are said: "nine-one-one". Other languages add theirs.
-DIGIT_WORDS = {
-    "0": ("zero", "oh"),
-    "1": ("one",),
-    "2": ("two",),
-    "3": ("three",),
-    "4": ("four",),
-    "5": ("five",),
-    "6": ("six",),
-    "7": ("seven",),
-    "8": ("eight",),
-    "9": ("nine",),
-}
 
 
-def number_pattern(number: str) -> str:
+def number_pattern(number: str, lang: str = "en") -> str:
     """Return a regular expression for ``number`` as people write it: 911, 9-1-1, 9 1 1, nine-one-one.
 
-    It never matches inside a longer number ("020 7946 0911" is a phone number, not 911).
+    Digits in words are English's and the page language's ("nueve uno uno"). It never matches inside a
+    longer number ("020 7946 0911" is a phone number, not 911).
     """
     sep = NUMBER_SEPARATORS
+    names = [DIGIT_WORDS["en"], *([DIGIT_WORDS[lang]] if lang in DIGIT_WORDS and lang != "en" else [])]
     as_digits = f"{sep}?".join(re.escape(digit) for digit in number)
-    as_words = f"{sep}+".join("(?:" + "|".join(DIGIT_WORDS.get(digit, (digit,))) + ")" for digit in number)
+    as_words = f"{sep}+".join("(?:" + "|".join(words[int(digit)] for words in names) + ")" for digit in number)
     return rf"(?<!\d)(?<!\d{sep})(?:{as_digits}|\b{as_words}\b)(?!{sep}?\d)"
 
 
@@ -296,9 +303,10 @@ def dials(href: str, number: str) -> bool:
     return re.fullmatch(rf"(?:\+\d{{1,3}})?{re.escape(number)}", target) is not None
 
 
-def check_unguarded(article: lxml.html.HtmlElement, *, number: str) -> list[tuple[Rule, str]]:
+def check_unguarded(article: lxml.html.HtmlElement, *, number: str, lang: str = "en") -> list[tuple[Rule, str]]:
     """Return (rule, snippet) for each tel: link or call instruction to ``number`` outside marked sections."""
-    call = re.compile(rf"\b(?:{CALL_VERBS})\b\W+(?:\w+\W+){{0,3}}?{number_pattern(number)}", re.I)
+    verbs = CALL_VERBS_BY_LANGUAGE.get(lang, CALL_VERBS)
+    call = re.compile(rf"\b(?:{verbs})\b\W+(?:\w+\W+){{0,3}}?{number_pattern(number, lang)}", re.I)
     found: list[tuple[Rule, str]] = []
     for element in article.iter():
         if not isinstance(element.tag, str) or _inside_guarded(element, article):
@@ -419,7 +427,7 @@ def check_page(
                     "Take it out of what hides it.",
                 )
                 break
-        for rule, message, fix in check_structure(section, element, number=number):
+        for rule, message, fix in check_structure(section, element, number=number, lang=lang):
             report(section.id, rule, message, fix)
         if lock is None:
             continue
@@ -451,7 +459,10 @@ def check_page(
                 "(deleted, renamed, in a comment, or its `///` block is broken).",
                 f"Restore the section with `id: {entry.id}`. {APPROVE_HINT}",
             )
-    for rule, snippet in check_unguarded(article, number=number):
+    if lock is not None and lang != lock.source_language:
+        for section_id, rule, message, fix in check_parity(result.sections, page=page, lang=lang, lock=lock):
+            report(section_id, rule, message, fix)
+    for rule, snippet in check_unguarded(article, number=number, lang=lang):
         messages = {
             Rule.UNGUARDED_TEL: (
                 f"A link that dials the emergency number ({snippet}) outside a marked emergency section.",
@@ -470,6 +481,63 @@ def check_page(
         needle = snippet
         report(None, rule, message, fix, needle=needle)
     return result
+
+
+def check_parity(sections: list[Section], *, page: str, lang: str, lock: Lock) -> list[tuple[str, Rule, str, str]]:
+    """Return (section id, rule, message, fix) for each way a translated page differs from its original.
+
+    A translated section keeps its original's id (``es/<id>`` ↔ ``en/<id>``), kind, number of steps and of
+    listed signs, and ``tel:`` links; every section of the original page is on the translated page.
+    """
+    source = lock.source_language
+    _lang, original_page = split_source(page)
+    found = []
+    seen = set()
+    for section in sections:
+        seen.add(section.id)
+        original = lock.get(source, section.id)
+        if original is None:
+            found.append(
+                (
+                    section.id,
+                    Rule.TRANSLATION_ORPHAN,
+                    f"This {lang} section has no approved {source} original with the id '{section.id}'.",
+                    f"Give it the id of the {source} section it translates, or add that section to the {source} page.",
+                )
+            )
+            continue
+        if section.shape() != original.section.shape() or sorted(set(section.tel)) != sorted(set(original.section.tel)):
+            found.append(
+                (
+                    section.id,
+                    Rule.TRANSLATION_SHAPE,
+                    f"It must match {original.key} on {original.page}: {_describe(original.section)}; "
+                    f"found {_describe(section)}.",
+                    "Translate every step, sign and paragraph of the original, as the same kind of block, "
+                    "with the same tel: links.",
+                )
+            )
+    for entry in lock.on_page(source, original_page):
+        if entry.id not in seen:
+            found.append(
+                (
+                    entry.id,
+                    Rule.TRANSLATION_MISSING,
+                    f"The {source} page {original_page} has the {entry.section.kind} section '{entry.id}' "
+                    f"('{entry.section.heading}'), which this translation lacks.",
+                    f"Translate it onto this page with `id: {entry.id}`.",
+                )
+            )
+    return found
+
+
+def _describe(section: Section) -> str:
+    """Return a section's shape in words: kind, steps, listed items, paragraphs and tel: links."""
+    steps = sum(len(value) for kind, value in section.content if kind == "steps")
+    items = [len(value) for kind, value in section.content if kind == "list"]
+    texts = sum(1 for kind, _value in section.content if kind == "text")
+    tel = ", ".join(sorted(set(section.tel))) or "none"
+    return f"{section.kind}, {steps} steps, lists of {items or 'no'} items, {texts} paragraphs, tel: {tel}"
 
 
 def check_build(results: Iterable[PageResult], *, lock: Lock, lang: str, built_pages: set[str]) -> list[Finding]:

@@ -19,6 +19,7 @@ from urllib.parse import urljoin, urlsplit
 
 import lxml.html
 
+from ivig_guide.addresses import split_source
 from ivig_guide.article import parse_article
 from ivig_guide.emergency_blocks import CARD_ATTRIBUTE, KIND_ATTRIBUTE, TITLE_CLASS
 from ivig_guide.lock import Lock, LockEntry
@@ -97,9 +98,10 @@ def review_span(pages: Iterable[PrintSource]) -> dict[str, str]:
 
 
 def handout_pdf(src: str) -> str:
-    """Return the site-relative path of a page's own PDF, e.g. 'handouts/pages/anaphylaxis.pdf'."""
-    stem = src[: -len(".md")] if src.endswith(".md") else src
-    return f"{HANDOUTS_DIR}/pages/{stem}.pdf"
+    """Return the site-relative path of a page's own PDF ('anaphylaxis.es.md' → 'es/handouts/pages/anaphylaxis.pdf')."""
+    lang, original = split_source(src)
+    stem = original[: -len(".md")] if original.endswith(".md") else original
+    return f"{lang + '/' if lang else ''}{HANDOUTS_DIR}/pages/{stem}.pdf"
 
 
 def slug_of(src: str) -> str:
@@ -386,7 +388,8 @@ def check_print_page(
             ]
         else:
             # A part holds chosen sections of its page, not all of them: only the required ones must be there.
-            findings = [finding for finding in findings if finding.rule != Rule.SECTION_MISSING]
+            partial = (Rule.SECTION_MISSING, Rule.TRANSLATION_MISSING)
+            findings = [finding for finding in findings if finding.rule not in partial]
             seen = {section.id for result in results for section in result.sections}
             findings += [
                 Finding(

@@ -7,6 +7,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from ivig_guide import editions
+
 KEYS = ("reviewed", "review_due")
 
 
@@ -22,20 +24,20 @@ class Review:
     due: datetime.date
     overdue: bool
 
-    def as_meta(self) -> dict[str, Any]:
-        """Return the dates as template values: ISO dates for machines, words for readers."""
+    def as_meta(self, lang: str = "en") -> dict[str, Any]:
+        """Return the dates as template values: ISO dates for machines, words for readers of ``lang``."""
         return {
             "reviewed": self.reviewed.isoformat(),
             "review_due": self.due.isoformat(),
-            "reviewed_text": readable_date(self.reviewed),
-            "review_due_text": readable_date(self.due),
+            "reviewed_text": readable_date(self.reviewed, lang),
+            "review_due_text": readable_date(self.due, lang),
             "overdue": self.overdue,
         }
 
 
-def readable_date(day: datetime.date) -> str:
-    """Return a date the way US readers write it, e.g. 'November 25, 2026'."""
-    return f"{day:%B} {day.day}, {day.year}"
+def readable_date(day: datetime.date, lang: str = "en") -> str:
+    """Return a date the way the edition's readers write it: 'November 25, 2026', '25 de noviembre de 2026'."""
+    return editions.readable_date(day, lang)
 
 
 def _as_date(value: Any, where: str, key: str) -> datetime.date:

@@ -53,6 +53,21 @@ class Rule(StrEnum):
     STEP_WORDING = ("step-wording", "A step's wording changed.")
     LIST_CHANGED = ("list-changed", "A list of signs lost, gained, reworded or reordered an item.")
     TEXT_CHANGED = ("text-changed", "A paragraph of a section changed.")
+    # A translation against its original (es/<id> against en/<id>).
+    TRANSLATION_ORPHAN = ("translation-orphan", "A translated section has no approved original with its id.")
+    TRANSLATION_SHAPE = (
+        "translation-shape",
+        "A translated section's kind, number of steps or listed signs, or tel: links differ from its original.",
+    )
+    TRANSLATION_MISSING = ("translation-missing", "A translated page lacks a section of its original page.")
+    TRANSLATION_DRIFT = (
+        "translation-drift",
+        "A translation was approved against older wording of its original and is not marked pending review.",
+    )
+    DRIFT_NOTICE_MISSING = (
+        "drift-notice-missing",
+        "A translation pending review does not show the notice that the original has newer wording.",
+    )
     # Outside the marked sections.
     UNGUARDED_TEL = ("unguarded-tel", "A tel: link to the emergency number outside a marked section.")
     UNGUARDED_CALL = ("unguarded-call", "An instruction to call the emergency number outside a marked section.")

@@ -61,6 +61,18 @@ class Settings:
     clinic: Clinic
     review: Mapping[str, Any]  # extra.review: site-wide reviewed / review_due
     handouts: bool  # extra.handouts: pages link their PDFs
+    languages: tuple[str, ...] = (DEFAULT_LANGUAGE,)  # every edition built (the i18n plugin's languages)
+    default_language: str = DEFAULT_LANGUAGE  # the edition at the site root
+    omit_pages: tuple[str, ...] = ()  # extra.omit_pages: default-edition pages this edition leaves out
+
+    @property
+    def prefix(self) -> str:
+        """Return the folder this build's edition is published under ('' for the default, 'es/')."""
+        return "" if self.lang == self.default_language else f"{self.lang}/"
+
+    def edition_prefix(self, lang: str) -> str:
+        """Return the folder an edition is published under."""
+        return "" if lang == self.default_language else f"{lang}/"
 
     @property
     def lock_path(self) -> Path:
@@ -116,6 +128,10 @@ def settings_from_config(config: Mapping[str, Any], *, config_file: Path) -> Set
     lang = str(_get(theme, "language") or DEFAULT_LANGUAGE)
     clinic = _mapping(extra.get("clinic"), f"{where}: extra.clinic")
     number = emergency_number(extra.get("emergency_number", DEFAULT_NUMBER), where=where)
+    languages, default_language = _editions(config.get("plugins"), lang)
+    omit = extra.get("omit_pages") or []
+    if not isinstance(omit, list) or not all(isinstance(item, str) for item in omit):
+        raise SettingsError(f"{where}: extra.omit_pages must be a list of page paths, found {omit!r}.")
     return Settings(
         config_file=config_file,
         site_name=str(config.get("site_name") or ""),
@@ -126,7 +142,27 @@ def settings_from_config(config: Mapping[str, Any], *, config_file: Path) -> Set
         clinic=clinic_settings(clinic, number=number, where=where),
         review=_mapping(extra.get("review"), f"{where}: extra.review"),
         handouts=_flag(extra.get("handouts")),
+        languages=languages,
+        default_language=default_language,
+        omit_pages=tuple(omit),
     )
+
+
+def _editions(plugins: object, lang: str) -> tuple[tuple[str, ...], str]:
+    """Return the editions the i18n plugin builds and its default one (just ``lang`` without the plugin)."""
+    languages: list[Any] = []
+    if isinstance(plugins, list):  # mkdocs.yml as read by load_config_file
+        for item in plugins:
+            if isinstance(item, Mapping) and "i18n" in item:
+                languages = list(_mapping(item["i18n"], "mkdocs.yml: plugins.i18n").get("languages") or [])
+    elif plugins is not None and hasattr(plugins, "get") and plugins.get("i18n") is not None:
+        languages = [dict(language) for language in plugins.get("i18n").config.languages]
+    built = [language for language in languages if isinstance(language, Mapping) and language.get("build", True)]
+    if not built:
+        return (lang,), lang
+    codes = tuple(str(language.get("locale")) for language in built)
+    default = next((str(language.get("locale")) for language in built if language.get("default")), codes[0])
+    return codes, default
 
 
 def settings_of_build(config: Mapping[str, Any], config_file: str | None) -> Settings:

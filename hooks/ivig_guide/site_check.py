@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from ivig_guide.addresses import split_source, split_url
 from ivig_guide.emergency_blocks import KIND_ATTRIBUTE
 from ivig_guide.lock import Lock
 from ivig_guide.page_check import PageResult, check_build, check_page
@@ -18,7 +19,11 @@ PRINT_SOURCE_ATTRIBUTE = "data-pg-print-source"
 
 def source_for(html_path: Path, site: Path, docs: Path | None, known: set[str]) -> str:
     """Return the Markdown source path that most likely produced a built HTML file."""
-    rel = html_path.relative_to(site).as_posix()
+    edition, rel = split_url(html_path.relative_to(site).as_posix())
+    if edition:
+        lang = edition.rstrip("/")
+        original = source_for(site / rel, site, docs, {split_source(page)[1] for page in known})
+        return f"{original.removesuffix('.md')}.{lang}.md"
     if rel.endswith("/index.html") or rel == "index.html":
         stem = rel[: -len("index.html")].rstrip("/")
         candidates = [f"{stem}.md", f"{stem}/index.md", f"{stem}/README.md"] if stem else ["index.md", "README.md"]
@@ -40,7 +45,7 @@ def check_site(site: Path, *, lock: Lock | None, number: str, lang: str, docs: P
             continue  # redirect stubs, search, 404 without content
         if PRINT_SOURCE_ATTRIBUTE in html:
             continue  # print pages hold several pages' sections: ivig_guide.print_pages checks them part by part
-        if html_path.relative_to(site).parts[0] == "embed":
+        if split_url(html_path.relative_to(site).as_posix())[1].split("/")[0] == "embed":
             continue  # copies of the pages for portals: ivig_guide.embed.check_embeds checks them against the pages
         page = source_for(html_path, site, docs, known)
         source = (docs / page).read_text(encoding="utf-8") if docs and (docs / page).is_file() else None
