@@ -34,6 +34,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
+from ivig_guide.addresses import split_url
 from ivig_guide.emergency_blocks import KIND_ATTRIBUTE, TITLE_CLASS
 from ivig_guide.errors import GuideError, OutputError
 from ivig_guide.lock import Lock
@@ -138,10 +139,11 @@ def plan_copies(site: Path) -> list[Copy]:
     """Return every copy to check: screen pages and embeds in both schemes at both widths, print media."""
     copies: list[Copy] = []
     for url in guarded_pages(site):
-        if url.startswith("print/"):
+        rest = split_url(url)[1]  # without the edition's folder ("es/print/guide/" → "print/guide/")
+        if rest.startswith("print/"):
             copies.append(Copy(url, "light", PRINT, print=True))
             continue
-        embed = url.startswith("embed/")
+        embed = rest.startswith("embed/")
         for scheme in ("light", "dark"):
             for viewport in (PHONE, DESKTOP):
                 copies.append(Copy(url, scheme, viewport, embed=embed))
@@ -155,6 +157,7 @@ def expected_sections(url: str, *, lock: Lock, lang: str) -> set[str]:
     from ivig_guide.print_pages import card_section_ids
 
     entries = lock.in_language(lang)
+    url = split_url(url)[1]  # every edition holds the sections of the same ids
     if url == "print/guide/":
         return {entry.id for entry in entries}
     if url == "print/emergency-card/":
