@@ -111,11 +111,18 @@ def on_files(files: Files, *, config: MkDocsConfig) -> Files:
 
 @event_priority(-110)
 def on_nav(nav: Navigation, *, config: MkDocsConfig, files: Files) -> Navigation:
-    """Leave the pages this edition omits out of its menu."""
+    """Leave the pages this edition omits out of its menu and its previous / next links."""
     if _run is None or not _run.omitted:
         return nav
     nav.items = _without(nav.items, _run.omitted)
     nav.pages = [page for page in nav.pages if page.file.src_uri not in _run.omitted]
+    # MkDocs linked each page to its neighbours before this event: link them again, so that no footer's
+    # "next" leads to an omitted page.
+    for before, after in zip([None, *nav.pages], [*nav.pages, None], strict=True):
+        if before is not None:
+            before.next_page = after
+        if after is not None:
+            after.previous_page = before
     return nav
 
 

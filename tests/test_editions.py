@@ -15,6 +15,7 @@ from ivig_guide.addresses import embed_url, fragment_path, url_of_page
 from ivig_guide.editions import readable_date, strings
 from ivig_guide.lock import read_lock
 from ivig_guide.print_pages import CARD_PAGE, GUIDE_PAGE, handout_pdf
+from ivig_guide.settings import load_config_file
 
 LOCK = read_lock(ROOT / "hooks" / "emergency-lock.yml")
 OTHER = [lang for lang in SETTINGS.languages if lang != SETTINGS.default_language]
@@ -56,20 +57,58 @@ def test_no_english_page_under_a_spanish_address(built_site: BuiltSite) -> None:
     assert not (built_site.path / "es" / "maintainers").exists()
 
 
-@pytest.mark.parametrize("page", SPANISH)
-def test_untranslated_pages_are_linked_as_english(built_site: BuiltSite, page: str) -> None:
-    """Link every untranslated page from the Spanish edition to the English page, marked hreflang="en"."""
+def _omit_pages(lang: str) -> list[str]:
+    """Return the pages an edition leaves out, as mkdocs.yml's i18n settings for that language name them."""
+    plugins = load_config_file(ROOT / "mkdocs.yml")["plugins"]
+    i18n = next(item["i18n"] for item in plugins if isinstance(item, dict) and "i18n" in item)
+    language = next(language for language in i18n["languages"] if language["locale"] == lang)
+    return list((language.get("extra") or {}).get("omit_pages") or [])
+
+
+def _english_links(site, page: str, untranslated: set[str]) -> int:
+    """Check every link of a Spanish page to an untranslated page is marked English; return how many there are."""
     here = urljoin("http://site.invalid/", url_of(page))
-    untranslated = {url_of(p) for p in PAGES if p not in TRANSLATIONS["es"]}
     marked = 0
-    for link in _doc(built_site, page).iter("a"):
+    for link in _doc(site, page).iter("a"):
         target = urlsplit(urljoin(here, link.get("href", ""))).path.lstrip("/")
         if target in untranslated:
             assert link.get("hreflang") == "en", f"{page}: the link to {target} is not marked as English"
             assert "(en inglés)" in link.text_content()
-            assert (built_site.path / target / "index.html").is_file()
+            assert (site.path / target / "index.html").is_file()
             marked += 1
-    assert marked > 0, "the Spanish menu lists the untranslated pages"
+    return marked
+
+
+@pytest.mark.parametrize("page", SPANISH)
+def test_untranslated_pages_are_linked_as_english(built_site: BuiltSite, page: str) -> None:
+    """Link every untranslated page from the Spanish edition to the English page, marked hreflang="en"."""
+    omitted = {page.removesuffix(".md") for page in _omit_pages("es")}
+    untranslated = {p for p in PAGES if p not in TRANSLATIONS["es"]}
+    marked = _english_links(built_site, page, {url_of(p) for p in untranslated})
+    if untranslated - omitted:
+        assert marked > 0, "the Spanish menu lists the untranslated pages"
+
+
+@pytest.mark.slow
+def test_a_page_not_yet_translated_is_linked_as_english(tmp_path) -> None:
+    """Build a copy whose Spanish edition lacks one page: its menu links to the English page, marked English."""
+    project = copy_project(tmp_path / "project")
+    page = next(
+        p for p in TRANSLATIONS["es"] if p != "index" and not any(e.page == f"{p}.md" for e in LOCK.entries.values())
+    )
+    (project / "docs" / f"{page}.es.md").unlink()
+    for other in (project / "docs").glob("*.es.md"):
+        # Spanish pages that link to the missing page link to the English one, as a writer would.
+        text = other.read_text(encoding="utf-8")
+        other.write_text(text.replace(f"]({page}.md", f"](../{page}/)"), encoding="utf-8")
+    outcome = build_project(project)
+    assert outcome.ok, outcome.error + outcome.log
+
+    class Site:
+        path = outcome.site
+
+    assert _english_links(Site, "es/index", {url_of(page)}) > 0
+    assert not (outcome.site / "es" / url_of(page)).exists()
 
 
 def test_spanish_menu_leaves_out_the_maintainers_page(built_site: BuiltSite) -> None:
