@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
+import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -71,6 +73,15 @@ class BuiltSite:
         return f"http://127.0.0.1:{self.port}/"
 
 
+def _build_command(destination: Path, *, settings: str | None) -> list[str]:
+    config = ["--config-file", "-"] if settings is not None else []
+    return [sys.executable, "-m", "mkdocs", "build", "--strict", *config, "--site-dir", str(destination)]
+
+
+def _build_env(port: int, extra_env: dict[str, str] | None) -> dict[str, str]:
+    return {**os.environ, "NO_MKDOCS_2_WARNING": "1", "SITE_URL": f"http://127.0.0.1:{port}/", **(extra_env or {})}
+
+
 def build_site(
     destination: Path, *, port: int, extra_env: dict[str, str] | None = None, settings: str | None = None
 ) -> BuiltSite:
@@ -79,17 +90,11 @@ def build_site(
     ``settings`` is YAML laid over mkdocs.yml for this build only (``INHERIT``, read from standard input),
     such as another ``site_name``.
     """
-    config = ["--config-file", "-"] if settings is not None else []
     ran = subprocess.run(
-        [sys.executable, "-m", "mkdocs", "build", "--strict", *config, "--site-dir", str(destination)],
+        _build_command(destination, settings=settings),
         cwd=ROOT,
         input=f"INHERIT: mkdocs.yml\n{settings}" if settings is not None else None,
-        env={
-            **os.environ,
-            "NO_MKDOCS_2_WARNING": "1",
-            "SITE_URL": f"http://127.0.0.1:{port}/",
-            **(extra_env or {}),
-        },
+        env=_build_env(port, extra_env),
         capture_output=True,
         text=True,
         check=False,
@@ -98,13 +103,62 @@ def build_site(
     return BuiltSite(destination, ran.stderr, port)
 
 
+@dataclass
+class _SessionBuild:
+    """The session's build of the guide, started while pytest collects the tests (a second core builds it)."""
+
+    folder: Path
+    port: int
+    process: subprocess.Popen[str]
+
+    def result(self) -> BuiltSite:
+        _out, log = self.process.communicate()
+        assert self.process.returncode == 0, log
+        return BuiltSite(self.folder / "site", log, self.port)
+
+
+_session_build: _SessionBuild | None = None
+
+
+def pytest_sessionstart(session: pytest.Session) -> None:
+    """Start the session's build at once; ``built_site`` waits for it (and a run that never asks stops it)."""
+    global _session_build
+    if session.config.option.collectonly:
+        return
+    folder = Path(tempfile.mkdtemp(prefix="ivig-built-"))
+    port = free_port()
+    process = subprocess.Popen(
+        _build_command(folder / "site", settings=None),
+        cwd=ROOT,
+        env=_build_env(port, None),
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    _session_build = _SessionBuild(folder, port, process)
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    """Stop an unused build and remove the session's build."""
+    if _session_build is None:
+        return
+    if _session_build.process.poll() is None:
+        _session_build.process.kill()
+    _session_build.process.communicate()
+    shutil.rmtree(_session_build.folder, ignore_errors=True)
+
+
 @pytest.fixture(scope="session")
 def built_site(tmp_path_factory: pytest.TempPathFactory) -> BuiltSite:
     """Build the guide once, strictly, into a temporary folder (never the site/ left from before).
 
     Its site_url points at the loopback port that ``served_site`` serves it on, so canonical links,
     the sitemap and the handouts' QR code all point at the local copy, as the browser sees it.
+    The build starts with the session (``pytest_sessionstart``), before the tests are collected.
     """
+    if _session_build is not None:
+        return _session_build.result()
     return build_site(tmp_path_factory.mktemp("built") / "site", port=free_port())
 
 

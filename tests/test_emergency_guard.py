@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
+import io
+import os
 import shutil
 import subprocess
 import sys
@@ -14,6 +17,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from ivig_guide.approval import approved_lock
+from ivig_guide.emergency import main as emergency_main
 from ivig_guide.lock import read_lock
 from ivig_guide.page_check import check_page
 from ivig_guide.site_check import check_site
@@ -250,6 +254,7 @@ def test_benign_edit_builds(project: Path, edit: Edit) -> None:
     assert "Emergency guard: 4 sections on" in outcome.log
 
 
+@pytest.mark.slow
 def test_message_names_file_line_section_and_fix(project: Path) -> None:
     """Tell a content editor the file, the line of the section, what changed word by word, and how to approve."""
     _reword_one_word(project)
@@ -321,16 +326,27 @@ def test_any_step_change_fails_unless_approved(step: int, words: list[str], wher
 # --------------------------------------------------------------------------- standalone command
 
 
-def _cli(*args: str, cwd: Path = ROOT, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
-    """Run ``python -m ivig_guide.emergency`` and capture what it says."""
+def _cli(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
+    """Run ``python -m ivig_guide.emergency`` in a new interpreter and capture what it says."""
     return subprocess.run(
-        [sys.executable, "-m", "ivig_guide.emergency", *args],
-        cwd=cwd,
-        capture_output=True,
-        text=True,
-        input=stdin,
-        check=False,
+        [sys.executable, "-m", "ivig_guide.emergency", *args], cwd=cwd, capture_output=True, text=True, check=False
     )
+
+
+def _check(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
+    """Run the standalone command's ``main()`` in this process, as ``_cli`` would, and capture what it says."""
+    out, err = io.StringIO(), io.StringIO()
+    here = Path.cwd()
+    os.chdir(cwd)
+    try:
+        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+            try:
+                code = emergency_main(list(args))
+            except SystemExit as stop:  # argparse's own errors
+                code = stop.code if isinstance(stop.code, int) else 1
+    finally:
+        os.chdir(here)
+    return subprocess.CompletedProcess(list(args), code, out.getvalue(), err.getvalue())
 
 
 @pytest.fixture(scope="module")
@@ -374,7 +390,7 @@ def test_standalone_check_catches_hand_damage(built_copy: Path, tmp_path: Path, 
     damaged = damage(html)
     assert damaged != html, "the damage must change the page"
     page.write_text(damaged, encoding="utf-8")
-    ran = _cli("check", str(site), "--docs", "docs")
+    ran = _check("check", str(site), "--docs", "docs")
     assert ran.returncode == 1
     assert expected in ran.stderr
     assert "anaphylaxis.md:" in ran.stderr
@@ -385,14 +401,14 @@ def test_standalone_check_catches_deleted_page(built_copy: Path, tmp_path: Path)
     site = tmp_path / "site"
     shutil.copytree(built_copy, site)
     shutil.rmtree(site / "anaphylaxis")
-    ran = _cli("check", str(site))
+    ran = _check("check", str(site))
     assert ran.returncode == 1
     assert "anaphylaxis.md section 'anaphylaxis-first-aid' [section-missing]" in ran.stderr
 
 
 def test_standalone_check_without_a_site() -> None:
     """Say what to do when the folder does not exist, without a stack trace."""
-    ran = _cli("check", "no-such-folder")
+    ran = _check("check", "no-such-folder")
     assert ran.returncode == 2
     assert "no such folder" in ran.stderr and "Traceback" not in ran.stderr
 

@@ -61,6 +61,7 @@ def test_both_workflows_exist() -> None:
     assert sorted(p.name for p in WORKFLOWS.glob("*.yml")) == ["deploy.yml", "test.yml"]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", ["test.yml", "deploy.yml"])
 def test_workflow_matches_githubs_schema(name: str) -> None:
     """Validate against the GitHub workflow schema that check-jsonschema ships (works offline)."""
@@ -68,6 +69,7 @@ def test_workflow_matches_githubs_schema(name: str) -> None:
     assert ran.returncode == 0, ran.stdout + ran.stderr
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", ["test.yml", "deploy.yml"])
 def test_zizmor_finds_nothing_of_medium_severity_or_more(name: str) -> None:
     """Pass zizmor's offline audits (template injection, excessive permissions, credentials left behind...)."""
@@ -76,6 +78,7 @@ def test_zizmor_finds_nothing_of_medium_severity_or_more(name: str) -> None:
     assert (status, described) == (0, [])
 
 
+@pytest.mark.slow
 def test_the_linters_can_fail(tmp_path: Path) -> None:
     """Report a schema error and an injectable expression in an edited copy, so the checks above mean something."""
     text = (WORKFLOWS / "test.yml").read_text(encoding="utf-8")
