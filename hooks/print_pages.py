@@ -99,7 +99,7 @@ def _settings(config: MkDocsConfig) -> Settings:
 def on_post_page(output: str, *, page: Page, config: MkDocsConfig) -> str:
     """Mark the page for print and keep its final HTML for the print pages."""
     review = page.meta.get("pg_review") or {}
-    words = strings(str(config.theme.get("language") or "en"))
+    words = strings(_settings(config).lang)
     reviewed = f"{words['last_reviewed']}: {review['reviewed_text']}" if review else ""
     title = str(page.meta.get("title") or page.title or config.site_name)
     output = mark_for_print(
@@ -123,9 +123,8 @@ def on_post_build(*, config: MkDocsConfig) -> None:
     pages = [_run.pages[src] for src in _run.order if src in _run.pages]
     pages += [page for src, page in _run.pages.items() if src not in _run.order]
     site_url = config.site_url or ""
-    number = str(config.extra.get("emergency_number", ""))
-    lang = config.theme.get("language", "en")
-    edition = _run.settings.prefix
+    settings = _run.settings
+    number, lang, edition = settings.number, settings.lang, settings.prefix
     edition_url = absolute_url(site_url, edition) if site_url else ""
     try:
         chapters = combine_guide(pages, site_url=site_url)
@@ -145,7 +144,7 @@ def on_post_build(*, config: MkDocsConfig) -> None:
         "clinic": clinic,
         "review": review_span(page for page in pages if page.in_guide),
         "qr_svg": _qr_svg(edition_url) if site_url else "",
-        "handouts": bool(config.extra.get("handouts")),
+        "handouts": settings.handouts,
     }
     outputs = {
         edition + GUIDE_PAGE: ("print/guide.html", {"chapters": chapters, "guide_pdf": edition + GUIDE_PDF}, None),
