@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 import lxml.html
 import pytest
+from guard_support import BUILDS
 
 from ivig_guide.addresses import split_source
 from ivig_guide.lock import read_lock
@@ -90,6 +91,7 @@ def build_site(
     ``settings`` is YAML laid over mkdocs.yml for this build only (``INHERIT``, read from standard input),
     such as another ``site_name``.
     """
+    BUILDS.append(destination)
     ran = subprocess.run(
         _build_command(destination, settings=settings),
         cwd=ROOT,
@@ -149,6 +151,23 @@ def pytest_sessionfinish(session: pytest.Session) -> None:
     shutil.rmtree(_session_build.folder, ignore_errors=True)
 
 
+_BUILDS_BEFORE = pytest.StashKey[int]()
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    """Count the copies of the site built so far, before the test and its fixtures run."""
+    item.stash[_BUILDS_BEFORE] = len(BUILDS)
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_runtest_teardown(item: pytest.Item) -> None:
+    """Fail a test not marked slow that built a copy of the site: the fast suite builds the guide once."""
+    before = item.stash.get(_BUILDS_BEFORE, len(BUILDS))
+    if len(BUILDS) > before and item.get_closest_marker("slow") is None:
+        pytest.fail(f"{item.nodeid} built {len(BUILDS) - before} copies of the site: mark it slow", pytrace=False)
+
+
 @pytest.fixture(scope="session")
 def built_site(tmp_path_factory: pytest.TempPathFactory) -> BuiltSite:
     """Build the guide once, strictly, into a temporary folder (never the site/ left from before).
@@ -159,7 +178,9 @@ def built_site(tmp_path_factory: pytest.TempPathFactory) -> BuiltSite:
     """
     if _session_build is not None:
         return _session_build.result()
-    return build_site(tmp_path_factory.mktemp("built") / "site", port=free_port())
+    site = build_site(tmp_path_factory.mktemp("built") / "site", port=free_port())
+    BUILDS.remove(site.path)  # the session's own build is not a copy
+    return site
 
 
 @pytest.fixture(scope="session")

@@ -80,8 +80,13 @@ class BuildOutcome:
     site: Path
 
 
+#: Every copy of the site the tests built (besides the session's build): the fast suite builds none.
+BUILDS: list[Path] = []
+
+
 def build_project(project: Path) -> BuildOutcome:
     """Build a copied project in-process, strictly, and return whether it passed and what it said."""
+    BUILDS.append(project)
     site = project / "site"
     records: list[str] = []
 
