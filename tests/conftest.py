@@ -162,9 +162,10 @@ def pytest_runtest_setup(item: pytest.Item) -> None:
 
 @pytest.hookimpl(trylast=True)
 def pytest_runtest_teardown(item: pytest.Item) -> None:
-    """Fail a test not marked slow that built a copy of the site: the fast suite builds the guide once."""
+    """Fail a test of the fast suite (not slow, not browser) that built a copy: it builds the guide once."""
     before = item.stash.get(_BUILDS_BEFORE, len(BUILDS))
-    if len(BUILDS) > before and item.get_closest_marker("slow") is None:
+    fast = item.get_closest_marker("slow") is None and item.get_closest_marker("browser") is None
+    if len(BUILDS) > before and fast:
         pytest.fail(f"{item.nodeid} built {len(BUILDS) - before} copies of the site: mark it slow", pytrace=False)
 
 
