@@ -25,6 +25,7 @@ from mkdocs.structure.nav import Section
 from ivig_guide import editions
 from ivig_guide.addresses import split_url, url_of_page
 from ivig_guide.errors import GuideError
+from ivig_guide.print_pages import CARD_PDF, GUIDE_PDF
 from ivig_guide.settings import Settings, settings_of_build
 
 if TYPE_CHECKING:
@@ -63,8 +64,22 @@ def on_config(config: MkDocsConfig) -> None:
     config.extra["pg_lang"] = settings.lang
     config.extra["pg_text"] = editions.strings(settings.lang)
     config.extra["pg_default_language"] = settings.default_language
+    emergency_urls = _emergency_urls(config, settings)
     config.extra["pg_editions"] = [
-        {"name": NAMES.get(lang, lang), "link": editions.prefix(lang, settings.default_language) or "./", "lang": lang}
+        {
+            "name": NAMES.get(lang, lang),
+            "link": editions.prefix(lang, settings.default_language) or "./",
+            "lang": lang,
+            # For the one 404 page of the site, which speaks every edition's language.
+            "home": editions.prefix(lang, settings.default_language),
+            "text": editions.strings(lang),
+            "emergency_url": emergency_urls.get(lang, settings.emergency_url),
+            # The edition's handouts, and its language as this edition names it ("in Spanish", "en inglés"),
+            # for the links of every page to the other editions' guide PDF and card.
+            "guide_pdf": editions.prefix(lang, settings.default_language) + GUIDE_PDF,
+            "card_pdf": editions.prefix(lang, settings.default_language) + CARD_PDF,
+            "in_language": editions.LANGUAGE_NAMES.get(settings.lang, {}).get(lang, NAMES.get(lang, lang)),
+        }
         for lang in settings.languages
     ]
     if len(settings.languages) > 1:
@@ -162,6 +177,17 @@ def on_page_context(context: dict[str, Any], *, page: Page, config: MkDocsConfig
     context["pg_switcher"] = switcher
     _hide_head_alternates(config)
     return context
+
+
+def _emergency_urls(config: MkDocsConfig, settings: Settings) -> dict[str, str]:
+    """Return where each edition's emergency banner leads (``extra.emergency_url`` of its i18n settings)."""
+    urls = {settings.default_language: settings.emergency_url}
+    i18n = config.plugins.get("i18n")
+    for language in getattr(getattr(i18n, "config", None), "languages", None) or []:
+        url = (language.get("extra") or {}).get("emergency_url")
+        if url and language.get("locale") != settings.default_language:
+            urls[str(language.get("locale"))] = str(url)
+    return urls
 
 
 def _hide_head_alternates(config: MkDocsConfig) -> None:

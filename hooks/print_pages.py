@@ -83,6 +83,7 @@ def on_page_markdown(markdown: str, *, page: Page, config: MkDocsConfig, files: 
     """Tell the page template where this page's PDF and the card are (shown only when ``extra.handouts`` is on)."""
     page.meta["pg_handout"] = handout_pdf(page.file.src_uri)
     page.meta["pg_card_pdf"] = _settings(config).prefix + CARD_PDF
+    page.meta["pg_guide_pdf"] = _settings(config).prefix + GUIDE_PDF
     return markdown
 
 
@@ -143,7 +144,8 @@ def on_post_build(*, config: MkDocsConfig) -> None:
         "site_url": edition_url,
         "clinic": clinic,
         "review": review_span(page for page in pages if page.in_guide),
-        "qr_svg": _qr_svg(edition_url) if site_url else "",
+        "qr_svg": _qr_svg(edition_url, title=strings(lang)["qr_title"]) if site_url else "",
+        "text": strings(lang),
         "handouts": settings.handouts,
     }
     outputs = {
@@ -171,7 +173,7 @@ def on_post_build(*, config: MkDocsConfig) -> None:
         target.write_text(html, encoding="utf-8")
 
 
-def _qr_svg(url: str) -> str:
-    """Return a QR code of the guide's address as inline SVG, with a text alternative."""
+def _qr_svg(url: str, *, title: str) -> str:
+    """Return a QR code of the guide's address as inline SVG, with a text alternative in the edition's language."""
     code = segno.make(url, error="m")
-    return code.svg_inline(scale=4, border=2, dark="#000", light="#fff", title=f"QR code: {url}")
+    return code.svg_inline(scale=4, border=2, dark="#000", light="#fff", title=title.replace("{url}", url))

@@ -43,6 +43,29 @@ STRINGS: dict[str, dict[str, str]] = {
         "drift_title": "The English page has newer approved wording for this section.",
         "drift_link": "Read the English instructions",
         "drift_body": "This translation is being checked against it.",
+        "guide_pdf": "Download the whole guide (PDF)",
+        "other_guide_pdf": "The whole guide {language} (PDF)",
+        "other_card_pdf": "The emergency card {language} (PDF)",
+        "whole_guide": "{site}: the whole guide",
+        "cover_from": "From {clinic}",
+        "qr_label": "QR code that opens the guide online",
+        "qr_title": "QR code: {url}",
+        "online": "Read the latest version online. Scan the code with your phone's camera, or go to:",
+        "cover_note": "This guide is education, not medical advice. Ask your care team about your own treatment.",
+        "contents": "Contents",
+        "card_title": "Emergency card",
+        "card_heading": "Emergency card: IVIg",
+        "card_keep": "Keep this card where you and the people around you can find it.",
+        "card_care_team": "My care team",
+        "card_write_phone": "(write the phone number on the line)",
+        "card_approved": "Emergency wording approved on {date}.",
+        "latest_version": "Latest version:",
+        "not_found_title": "Page not found",
+        "not_found_body": (
+            "There is no page at this address. It may have moved, or the address may have a typing mistake."
+        ),
+        "not_found_home": "Go to the start of the guide",
+        "not_found_emergency": "See what to do in an emergency",
     },
     "es": {
         "announce_label": "¿Tiene una reacción fuerte?",
@@ -64,6 +87,32 @@ STRINGS: dict[str, dict[str, str]] = {
         "drift_title": "La página en inglés tiene instrucciones aprobadas más nuevas para esta sección.",
         "drift_link": "Lea las instrucciones en inglés",
         "drift_body": "Estamos revisando esta traducción.",
+        "guide_pdf": "Descargar la guía completa (PDF)",
+        "other_guide_pdf": "La guía completa {language} (PDF)",
+        "other_card_pdf": "La tarjeta de emergencia {language} (PDF)",
+        "whole_guide": "{site}: la guía completa",
+        "cover_from": "De parte de {clinic}",
+        "qr_label": "Código QR que abre la guía en internet",
+        "qr_title": "Código QR: {url}",
+        "online": "Lea la versión más nueva en internet. Escanee el código con la cámara de su teléfono, o vaya a:",
+        "cover_note": (
+            "Esta guía es para aprender. No es un consejo médico. Pregunte a su equipo de salud por su propio "
+            "tratamiento."
+        ),
+        "contents": "Contenido",
+        "card_title": "Tarjeta de emergencia",
+        "card_heading": "Tarjeta de emergencia: IVIg",
+        "card_keep": "Guarde esta tarjeta donde usted y las personas cercanas puedan encontrarla.",
+        "card_care_team": "Mi equipo de salud",
+        "card_write_phone": "(escriba el número de teléfono en la línea)",
+        "card_approved": "Texto de emergencia aprobado el {date}.",
+        "latest_version": "Versión más nueva:",
+        "not_found_title": "No encontramos la página",
+        "not_found_body": (
+            "No hay ninguna página en esta dirección. Puede que se haya movido, o que la dirección tenga un error."
+        ),
+        "not_found_home": "Ir al inicio de la guía",
+        "not_found_emergency": "Vea qué hacer en una emergencia",
     },
 }
 
