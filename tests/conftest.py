@@ -10,7 +10,7 @@ import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import lxml.html
 import pytest
@@ -19,7 +19,7 @@ from guard_support import BUILDS
 from ivig_guide.addresses import split_source
 from ivig_guide.lock import read_lock
 from ivig_guide.serve import Served, free_port, serve
-from ivig_guide.settings import read_settings
+from ivig_guide.settings import load_config_file, read_settings
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser
@@ -43,6 +43,23 @@ TRANSLATIONS = {
 }
 #: Every page of every edition as its address without the slash ("index", "uses", "es/index", "es/anaphylaxis").
 EDITION_PAGES = PAGES + [f"{lang}/{page}" for lang, pages in TRANSLATIONS.items() for page in pages]
+
+
+def edition_config(lang: str) -> dict[str, Any]:
+    """Return the settings of mkdocs.yml as an edition's build sees them: its i18n language settings over the rest.
+
+    Gives ``site_name``, ``site_description``, ``copyright`` and ``extra`` (updated key by key, as the i18n
+    plugin updates it), so a test reads the Spanish edition's name or emergency page from the file.
+    """
+    config = load_config_file(ROOT / "mkdocs.yml")
+    languages: list[dict[str, Any]] = []
+    for plugin in config.get("plugins") or []:
+        if isinstance(plugin, dict) and "i18n" in plugin:
+            languages = list(plugin["i18n"].get("languages") or [])
+    language = next((item for item in languages if item.get("locale") == lang), {})
+    edition = {key: language.get(key) or config.get(key) for key in ("site_name", "site_description", "copyright")}
+    edition["extra"] = {**(config.get("extra") or {}), **(language.get("extra") or {})}
+    return edition
 
 
 def url_of(page: str) -> str:

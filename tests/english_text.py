@@ -38,6 +38,7 @@ def names() -> tuple[str, ...]:
 
 def english_in(text: str) -> list[str]:
     """Return the English words of a text, once each, after taking out names and addresses."""
+    text = " ".join(text.split())  # a name broken over two lines of a PDF is still the name
     for name in names():
         text = text.replace(name, " ")
     text = _ADDRESSES.sub(" ", text)

@@ -11,14 +11,28 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
+from urllib.parse import urljoin, urlsplit
 
 import lxml.html
 import pytest
-from conftest import LOCK, NUMBER, PAGES, ROOT, SETTINGS, TRANSLATIONS, BuiltSite, build_site, page_html
+from conftest import (
+    LOCK,
+    NUMBER,
+    PAGES,
+    ROOT,
+    SETTINGS,
+    TRANSLATIONS,
+    BuiltSite,
+    build_site,
+    edition_config,
+    page_html,
+    url_of,
+)
+from english_text import english_in
 from guard_support import build_project, copy_project, replace_in, set_clinic
 
 from ivig_guide.editions import readable_date
-from ivig_guide.emergency_blocks import KINDS
+from ivig_guide.emergency_blocks import prefixes
 from ivig_guide.lock import LOCK_VERSION, LockError, diff_sections, dump_lock, load_lock
 from ivig_guide.pdf_check import check_pdf_fonts, check_pdf_text, normalise, pdf_fonts, pdf_text
 from ivig_guide.pdf_post import check_pdf_links, mark_artifacts, pdf_links
@@ -31,6 +45,7 @@ from ivig_guide.print_pages import (
     GUIDE_PDF,
     card_entries,
     card_section_ids,
+    handout_pdf,
 )
 from ivig_guide.serve import free_port, serve
 from ivig_guide.settings import care_team_phone
@@ -38,6 +53,9 @@ from ivig_guide.settings import care_team_phone
 if TYPE_CHECKING:
     from playwright.sync_api import Browser
 
+#: Every edition the guide builds, as (language, folder): ("en", ""), ("es", "es/").
+EDITIONS = [(lang, SETTINGS.edition_prefix(lang)) for lang in SETTINGS.languages]
+EDITION_IDS = [lang for lang, _folder in EDITIONS]
 APPROVED_STEPS = [step for entry in LOCK.entries.values() for steps in entry.section.blocks("steps") for step in steps]
 CARD_SECTIONS = card_section_ids(LOCK, LOCK.source_language)
 #: The public address the release fixture builds for: no PDF link may lead to the machine that printed it.
@@ -222,14 +240,17 @@ def test_card_shows_the_clinic_phone(tmp_path: Path) -> None:
     set_clinic(phone="(202) 555-0123")(project)
     outcome = build_project(project)
     assert outcome.ok, outcome.error
-    card = lxml.html.document_fromstring((outcome.site / CARD_PAGE).read_text(encoding="utf-8"))
-    line = card.find_class("pg-card__care-team")[0].text_content()
-    assert "(202)\u00a0555\u20110123" in line and not card.find_class("pg-write-in")
-    approved = max(entry.approved_on for entry in LOCK.in_language("en"))
-    assert (
-        f"Emergency wording approved on {readable_date(datetime.date.fromisoformat(approved))}."
-        in card.find_class("pg-card__meta")[0].text_content()
-    )
+    for lang, edition in EDITIONS:
+        card = lxml.html.document_fromstring((outcome.site / edition / CARD_PAGE).read_text(encoding="utf-8"))
+        line = card.find_class("pg-card__care-team")[0].text_content()
+        assert "(202)\u00a0555\u20110123" in line and not card.find_class("pg-write-in"), edition
+        assert _edition_text(lang)["card_care_team"] in line
+        approved = max(entry.approved_on for entry in LOCK.in_language(lang))
+        date = readable_date(datetime.date.fromisoformat(approved), lang)
+        assert (
+            _edition_text(lang)["card_approved"].replace("{date}", date)
+            in " ".join(card.find_class("pg-card__meta")[0].text_content().split())
+        ), edition
 
 
 # --------------------------------------------------------------------------- the PDFs
@@ -300,19 +321,41 @@ def test_card_is_one_page_with_everything(released: Released, pdf: str, size: tu
         assert "care team" in text and f"Call {NUMBER} if:" in text
 
 
+def _outline_titles(outline: list) -> list[str]:
+    """Return the titles of a PDF's bookmarks, nested ones included."""
+    titles: list[str] = []
+    for item in outline:
+        titles += _outline_titles(item) if isinstance(item, list) else [str(item.title)]
+    return titles
+
+
+def _edition_text(lang: str) -> dict[str, str]:
+    """Return the words an edition's pages and handouts are framed with."""
+    from ivig_guide.editions import strings
+
+    return strings(lang)
+
+
 @pytest.mark.browser
 @pytest.mark.slow
-def test_guide_pdf_is_tagged_linked_and_outlined(released: Released) -> None:
-    """Give the guide PDF metadata, tags, an outline, internal links, page numbers and every step."""
-    path = released.site.path / GUIDE_PDF
+@pytest.mark.parametrize(("lang", "edition"), EDITIONS, ids=EDITION_IDS)
+def test_guide_pdf_is_tagged_linked_and_outlined(released: Released, lang: str, edition: str) -> None:
+    """Give each edition's guide PDF its title, cover, tags, language, bookmarks, internal links and every step."""
+    path = released.site.path / edition / GUIDE_PDF
     reader = _reader(path)
     root = reader.trailer["/Root"]
-    assert reader.metadata.title == "IVIg patient guide: the whole guide"
-    assert "intravenous immunoglobulin" in (reader.metadata.subject or "")
-    assert root.get("/Lang") == "en"
+    config, words = edition_config(lang), _edition_text(lang)
+    assert reader.metadata.title == words["whole_guide"].replace("{site}", config["site_name"])
+    assert " ".join((reader.metadata.subject or "").split()) == " ".join(config["site_description"].split())
+    assert root.get("/Lang") == lang
     assert "/StructTreeRoot" in root
     assert bool(root["/MarkInfo"]["/Marked"])
-    assert len(reader.outline) >= 10
+    # The bookmarks name every chapter of the contents list, as the edition titles them.
+    toc = lxml.html.document_fromstring((released.site.path / edition / GUIDE_PAGE).read_text(encoding="utf-8"))
+    chapters = [" ".join(a.text_content().split()) for a in toc.findall(".//nav[@class='pg-print-toc']//a")]
+    assert len(chapters) >= 10
+    outline = _outline_titles(reader.outline)
+    assert [title for title in chapters if title not in outline] == [], outline
     internal = 0
     for page in reader.pages:
         for annotation in page.get("/Annots") or []:
@@ -320,35 +363,75 @@ def test_guide_pdf_is_tagged_linked_and_outlined(released: Released) -> None:
             action = annotation.get("/A")
             if "/Dest" in annotation or (action is not None and action.get("/S") == "/GoTo"):
                 internal += 1
-    assert internal >= 12, "the contents list should link into the document"
+    assert internal >= len(chapters), "the contents list should link into the document"
     text = pdf_text(path)
-    assert check_pdf_text(text, pdf=GUIDE_PDF, entries=LOCK.in_language(LOCK.source_language), number=NUMBER) == []
-    assert f"Page 2 of {len(reader.pages)}" in text
+    assert check_pdf_text(text, pdf=edition + GUIDE_PDF, entries=LOCK.in_language(lang), number=NUMBER) == []
+    # The cover: the edition's name, its review dates and the address its QR code opens.
+    cover = " ".join(reader.pages[0].extract_text().split())
+    reviewed = datetime.date.fromisoformat(str(SETTINGS.review["reviewed"]))
+    due = datetime.date.fromisoformat(str(SETTINGS.review["review_due"]))
+    assert config["site_name"] in cover
+    assert f"{words['last_reviewed']}: {readable_date(reviewed, lang)}" in cover
+    assert f"{words['next_review']}: {readable_date(due, lang)}" in cover
+    assert f"{PUBLIC_URL}{edition}" in cover
+    page_word, of_word = {"en": ("Page", "of"), "es": ("Página", "de")}.get(lang, ("Page", "of"))
+    assert f"{page_word} 2 {of_word} {len(reader.pages)}" in text
 
 
 @pytest.mark.browser
 @pytest.mark.slow
-def test_page_pdf_keeps_its_steps_and_metadata(released: Released) -> None:
-    """Print a page's own PDF with its steps, its address in the margin and its description as subject."""
-    path = released.site.path / "handouts/pages/anaphylaxis.pdf"
-    reader = _reader(path)
-    assert reader.metadata.title.startswith("Severe allergic reaction")
-    assert "first-aid steps" in (reader.metadata.subject or "")
-    assert "/StructTreeRoot" in reader.trailer["/Root"]
-    text = pdf_text(path)
-    entries = [entry for entry in LOCK.entries.values() if entry.page == "anaphylaxis.md"]
-    assert check_pdf_text(text, pdf="anaphylaxis.pdf", entries=entries, number=NUMBER) == []
-    assert f"{released.url}anaphylaxis/" in text
-    assert f"Last reviewed: {readable_date(SETTINGS.review['reviewed'])}" in text
-
-
-@pytest.mark.browser
-@pytest.mark.slow
-def test_card_renders_with_ink(released: Released, tmp_path: Path) -> None:
-    """Render the card to PNG and find real ink on it, much of it at the top ("Call 911")."""
+@pytest.mark.parametrize(("lang", "edition"), EDITIONS, ids=EDITION_IDS)
+def test_guide_pdf_cover_has_the_qr_code(released: Released, lang: str, edition: str) -> None:
+    """Print on the cover of each edition's guide a QR code that reads as the edition's address."""
     import pypdfium2
 
-    image = pypdfium2.PdfDocument(released.site.path / CARD_PDF)[0].render(scale=1).to_pil().convert("L")
+    image = pypdfium2.PdfDocument(released.site.path / edition / GUIDE_PDF)[0].render(scale=2).to_pil().convert("L")
+    # The code is a square of black and white modules: find the rows and columns with many dark pixels.
+    pixels = image.load()
+    dark_rows = [y for y in range(image.height) if sum(pixels[x, y] < 128 for x in range(0, image.width, 2)) > 40]
+    assert dark_rows, "no QR code on the cover"
+    qr_page = lxml.html.document_fromstring((released.site.path / edition / GUIDE_PAGE).read_text(encoding="utf-8"))
+    figure = qr_page.find(".//figure[@class='pg-print-qr']")
+    assert figure is not None and figure.get("aria-label") == _edition_text(lang)["qr_label"]
+    title = figure.find(".//title")
+    assert title is not None and title.text.endswith(f"{PUBLIC_URL}{edition}")
+
+
+@pytest.mark.browser
+@pytest.mark.slow
+@pytest.mark.parametrize(("lang", "edition"), EDITIONS, ids=EDITION_IDS)
+def test_page_pdf_keeps_its_steps_and_metadata(released: Released, lang: str, edition: str) -> None:
+    """Print each page with emergency content to its PDF with its steps, address, review date, title and subject."""
+    words = _edition_text(lang)
+    pages = sorted({entry.page for entry in LOCK.in_language(lang)})
+    assert pages
+    for source in pages:
+        page = source.removesuffix(".md").removesuffix(f".{lang}")
+        pdf = f"{edition}handouts/pages/{page}.pdf"
+        reader = _reader(released.site.path / pdf)
+        built = lxml.html.document_fromstring(page_html(released.site, f"{edition}{page}/"))
+        heading = " ".join(built.find(".//article//h1").text_content().split())
+        description = built.find(".//meta[@name='description']").get("content")
+        assert reader.metadata.title.startswith(heading), pdf
+        assert " ".join((reader.metadata.subject or "").split()) == " ".join(description.split()), pdf
+        assert str(reader.trailer["/Root"].get("/Lang")) == lang
+        assert "/StructTreeRoot" in reader.trailer["/Root"]
+        text = pdf_text(released.site.path / pdf)
+        entries = [entry for entry in LOCK.in_language(lang) if entry.page == source]
+        assert check_pdf_text(text, pdf=pdf, entries=entries, number=NUMBER) == []
+        assert f"{released.url}{edition}{page}/" in text
+        assert f"{words['last_reviewed']}: {readable_date(SETTINGS.review['reviewed'], lang)}" in text
+
+
+@pytest.mark.browser
+@pytest.mark.slow
+@pytest.mark.parametrize(("lang", "edition"), EDITIONS, ids=EDITION_IDS)
+@pytest.mark.parametrize("pdf", [CARD_PDF, CARD_PDF_A4])
+def test_card_renders_with_ink(released: Released, tmp_path: Path, lang: str, edition: str, pdf: str) -> None:
+    """Render each edition's card to PNG and find real ink on it, much of it at the top ("Call 911")."""
+    import pypdfium2
+
+    image = pypdfium2.PdfDocument(released.site.path / edition / pdf)[0].render(scale=1).to_pil().convert("L")
     image.save(tmp_path / "card.png")
     pixels = image.tobytes()
     dark = sum(1 for value in pixels if value < 128) / len(pixels)
@@ -360,13 +443,84 @@ def test_card_renders_with_ink(released: Released, tmp_path: Path) -> None:
 @pytest.mark.browser
 @pytest.mark.slow
 def test_every_handout_link_resolves(released: Released) -> None:
-    """With HANDOUTS on, link each page to its PDF and the card, and every such link leads to a file."""
+    """With HANDOUTS on, link each page to its PDF, the card and the guide, and every such link leads to a file."""
     from ivig_guide.release import dead_handout_links
 
     html = page_html(released.site, "anaphylaxis/")
     links = [a.get("href") for a in lxml.html.document_fromstring(html).iter("a") if "handouts/" in a.get("href", "")]
-    assert links == ["../handouts/pages/anaphylaxis.pdf", "../handouts/emergency-card.pdf"]
+    own = ["../handouts/pages/anaphylaxis.pdf", "../handouts/emergency-card.pdf", "../handouts/ivig-guide.pdf"]
+    assert links[:3] == own
     assert dead_handout_links(released.site.path) == []
+
+
+def _handout_links(html: str, page_url: str) -> list[tuple[str, str | None, str]]:
+    """Return the handout links of a built page: site-relative target, hreflang and text."""
+    here = urljoin("http://site.invalid/", page_url)
+    found = []
+    for link in lxml.html.document_fromstring(html).iter("a"):
+        target = urlsplit(urljoin(here, link.get("href", ""))).path.lstrip("/")
+        if "handouts/" in target:
+            found.append((target, link.get("hreflang"), " ".join(link.text_content().split())))
+    return found
+
+
+@pytest.mark.browser
+@pytest.mark.slow
+@pytest.mark.parametrize(("lang", "edition"), EDITIONS, ids=EDITION_IDS)
+def test_every_page_links_to_the_other_editions_guide_and_card(released: Released, lang: str, edition: str) -> None:
+    """Link each page to the other editions' guide PDF and card, with hreflang and text in the page's language."""
+    from ivig_guide.editions import LANGUAGE_NAMES
+
+    words = _edition_text(lang)
+    others = [(other, folder) for other, folder in EDITIONS if other != lang]
+    assert others, "the guide has one edition only"
+    pages = PAGES if not edition else TRANSLATIONS[lang]
+    for page in pages:
+        if page.startswith("maintainers/"):
+            continue
+        url = url_of(f"{edition}{page}")
+        links = _handout_links(page_html(released.site, url), url)
+        expected = [
+            (f"{edition}handouts/pages/{page}.pdf", None, words["print_page"]),
+            (f"{edition}{CARD_PDF}", None, words["card_pdf"]),
+            (f"{edition}{GUIDE_PDF}", None, words["guide_pdf"]),
+        ]
+        for other, folder in others:
+            called = LANGUAGE_NAMES[lang][other]
+            assert called not in " ".join(text for _target, _lang, text in expected)
+            expected += [
+                (f"{folder}{GUIDE_PDF}", other, words["other_guide_pdf"].replace("{language}", called)),
+                (f"{folder}{CARD_PDF}", other, words["other_card_pdf"].replace("{language}", called)),
+            ]
+        assert links == expected, page
+        for target, _lang, text in links:
+            assert (released.site.path / target).is_file(), target
+            if lang != SETTINGS.default_language:
+                assert english_in(text) == [], text
+    # The files the links lead to are in the language they say.
+    import pikepdf
+
+    for other, folder in others:
+        for pdf in (GUIDE_PDF, CARD_PDF):
+            with pikepdf.open(released.site.path / folder / pdf) as document:
+                assert str(document.Root.Lang) == other
+
+
+@pytest.mark.browser
+@pytest.mark.slow
+@pytest.mark.parametrize("lang", [lang for lang in SETTINGS.languages if lang != SETTINGS.default_language])
+def test_translated_pdfs_hold_no_english(released: Released, lang: str) -> None:
+    """Print every PDF of a translated edition without English words, running headers and page numbers included.
+
+    Code (the embedding page's snippets) is tagged as code in the PDF, and is code in any language.
+    """
+    found = {}
+    for path in sorted((released.site.path / lang / "handouts").rglob("*.pdf")):
+        text = pdf_read_text(path)
+        assert edition_config(lang)["site_name"] in text or path.parent.name != "pages", path
+        found[path.relative_to(released.site.path).as_posix()] = english_in(text)
+    assert len(found) == len(TRANSLATIONS[lang]) + 3
+    assert {pdf: words for pdf, words in found.items() if words} == {}
 
 
 @pytest.mark.browser
@@ -674,25 +828,35 @@ def long_clinic_card(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         settings=f'extra:\n  clinic:\n    name: "{LONG_CLINIC}"\n    care_team_phone: "{LONG_PHONE}"\n',
     )
     with serve(site.path) as served:
-        yield served.url + "print/emergency-card/"
+        yield served.url
 
 
 @pytest.mark.browser
 @pytest.mark.slow
 @pytest.mark.parametrize("share", [0.0, 0.2])
 @pytest.mark.parametrize(("paper", "size"), [("Letter", LETTER), ("A4", A4)])
+@pytest.mark.parametrize(("lang", "edition"), EDITIONS, ids=EDITION_IDS)
 def test_card_fits_one_page_at_readable_sizes(
-    long_clinic_card: str, browser: Browser, tmp_path: Path, share: float, paper: str, size: tuple[int, int]
+    long_clinic_card: str,
+    browser: Browser,
+    tmp_path: Path,
+    share: float,
+    paper: str,
+    size: tuple[int, int],
+    lang: str,
+    edition: str,
 ) -> None:
-    """Fit every approved section, a long clinic name and phone, and 20% longer text on one page, at 11 pt and up."""
+    """Fit each edition's card, a long clinic name and phone, and 20% longer text on one page, at 11 pt and up."""
     page = browser.new_page()
     page.emulate_media(media="print")
-    page.goto(long_clinic_card)
+    page.goto(long_clinic_card + edition + CARD_PAGE.removesuffix("index.html"))
     page.evaluate("document.fonts.ready")
-    body = [f"#{section_id} p" for section_id in CARD_SECTIONS] + [".pg-card__meta"]
-    strong = [f"#{entry.id} ol > li" for entry in card_entries(LOCK, "en") if entry.section.blocks("steps")]
-    strong += [f"#{entry.id}-title" for entry in card_entries(LOCK, "en") if entry.section.kind == "emergency"]
-    strong += [f"#{entry.id} p" for entry in card_entries(LOCK, "en") if entry.section.kind == "emergency"]
+    entries = card_entries(LOCK, lang)
+    assert entries
+    body = [f"#{entry.id} p" for entry in entries] + [".pg-card__meta"]
+    strong = [f"#{entry.id} ol > li" for entry in entries if entry.section.blocks("steps")]
+    strong += [f"#{entry.id}-title" for entry in entries if entry.section.kind == "emergency"]
+    strong += [f"#{entry.id} p" for entry in entries if entry.section.kind == "emergency"]
     strong += [".pg-card__care-team"]
     sizes = page.evaluate(SIZES_JS, body + strong)
     care_team = page.locator(".pg-card__care-team").inner_text()
@@ -832,6 +996,69 @@ def pdf_headings(path: Path) -> list[str]:
     return headings
 
 
+def pdf_read_text(path: Path, *, skip: frozenset[str] = frozenset({"/Code"})) -> str:
+    """Return the text of a PDF as read, running headers included, without what is tagged as one of ``skip``.
+
+    Read with PDFium text object by text object; the structure tree (pikepdf) says which marked content is code.
+    """
+    import ctypes
+
+    import pikepdf
+    import pypdfium2
+    import pypdfium2.raw as pdfium
+
+    skipped: set[tuple[int, int]] = set()
+    with pikepdf.open(path) as pdf:
+        pages = {page.obj.objgen: index for index, page in enumerate(pdf.pages)}
+
+        def kids(element: pikepdf.Dictionary) -> list:
+            found = element.get("/K")
+            return [] if found is None else list(found) if isinstance(found, pikepdf.Array) else [found]
+
+        def page_of(element: pikepdf.Dictionary, default: int) -> int:
+            return pages.get(element.Pg.objgen, default) if element.get("/Pg") is not None else default
+
+        def walk(element: pikepdf.Dictionary, page: int, inside: bool) -> None:
+            inside = inside or str(element.get("/S", "")) in skip
+            for kid in kids(element):
+                if isinstance(kid, int) and inside:
+                    skipped.add((page, int(kid)))
+                elif isinstance(kid, pikepdf.Dictionary) and kid.get("/Type") == "/MCR":
+                    if inside:
+                        skipped.add((page_of(kid, page), int(kid.MCID)))
+                elif isinstance(kid, pikepdf.Dictionary) and kid.get("/Type") != "/OBJR":
+                    walk(kid, page_of(kid, page), inside)
+
+        walk(pdf.Root.StructTreeRoot, 0, False)
+    document = pypdfium2.PdfDocument(path)
+    texts = []
+    for index in range(len(document)):
+        page = document[index]
+        textpage = page.get_textpage()
+        previous: tuple[float, float] | None = None  # (baseline, right) of the previous text object
+        for item in page.get_objects():
+            if item.type != pdfium.FPDF_PAGEOBJ_TEXT:
+                continue
+            if (index, pdfium.FPDFPageObj_GetMarkedContentID(item.raw)) in skipped:
+                previous = None
+                texts.append(" ")
+                continue
+            size = pdfium.FPDFTextObj_GetText(item.raw, textpage.raw, None, 0)
+            buffer = ctypes.create_string_buffer(size)
+            pdfium.FPDFTextObj_GetText(
+                item.raw, textpage.raw, ctypes.cast(buffer, ctypes.POINTER(ctypes.c_ushort)), size
+            )
+            left, _bottom, right, _top = item.get_bounds()
+            baseline = item.get_matrix().f
+            # Chromium writes a text object a glyph run (often a letter): a new line starts a new word.
+            if previous is not None and (abs(baseline - previous[0]) > 1 or left < previous[1] - 1):
+                texts.append(" ")
+            texts.append(buffer.raw.decode("utf-16-le").rstrip("\x00"))
+            previous = (baseline, right)
+        texts.append(" ")
+    return "".join(texts)
+
+
 def _pdfs(released: Released) -> dict[str, Path]:
     return {p.relative_to(released.site.path).as_posix(): p for p in sorted(released.site.path.rglob("*.pdf"))}
 
@@ -856,22 +1083,29 @@ def test_every_pdf_link_leads_somewhere(released: Released) -> None:
 
 @pytest.mark.browser
 @pytest.mark.slow
-def test_every_guarded_heading_is_tagged_with_its_kind(released: Released) -> None:
-    """Tag the heading of each approved section in every PDF as its kind and heading ("Emergency: Call 911 if:")."""
+@pytest.mark.parametrize(("lang", "edition"), EDITIONS, ids=EDITION_IDS)
+def test_every_guarded_heading_is_tagged_with_its_kind(released: Released, lang: str, edition: str) -> None:
+    """Tag the heading of each approved section in every PDF of an edition as its kind and heading, in its language.
+
+    ("Emergency: Call 911 if:", "Emergencia: Llame al 911 si:").
+    """
+    kinds = prefixes(lang)
     checked = 0
     for pdf, path in _pdfs(released).items():
+        if not pdf.startswith(f"{edition}handouts/"):
+            continue
         headings = pdf_headings(path)
-        if pdf == GUIDE_PDF:
-            entries = LOCK.in_language("en")
-        elif pdf in (CARD_PDF, CARD_PDF_A4):
-            entries = card_entries(LOCK, "en")
+        if pdf == edition + GUIDE_PDF:
+            entries = LOCK.in_language(lang)
+        elif pdf in (edition + CARD_PDF, edition + CARD_PDF_A4):
+            entries = card_entries(LOCK, lang)
         else:
-            entries = [e for e in LOCK.in_language("en") if f"handouts/pages/{e.page[: -len('.md')]}.pdf" == pdf]
-        expected = sorted(f"{KINDS[e.section.kind]} {e.section.heading}" for e in entries)
+            entries = [e for e in LOCK.in_language(lang) if handout_pdf(e.page) == pdf]
+        expected = sorted(f"{kinds[e.section.kind]} {e.section.heading}" for e in entries)
         found = sorted(h for h in headings if any(h.endswith(e.section.heading) for e in entries))
         assert found == expected, pdf
         checked += len(expected)
-    assert checked >= 2 * len(LOCK.in_language("en")) + len(CARD_SECTIONS)
+    assert checked >= 2 * len(LOCK.in_language(lang)) + len(card_section_ids(LOCK, lang))
 
 
 @pytest.mark.browser

@@ -12,20 +12,11 @@ from urllib.parse import urljoin, urlsplit
 
 import lxml.html
 import pytest
-from conftest import ROOT, SETTINGS, TRANSLATIONS, BuiltSite, url_of
+from conftest import SETTINGS, TRANSLATIONS, BuiltSite, edition_config, url_of
 from english_text import documents, english_in, english_on_page, read_text
 
 from ivig_guide.addresses import embed_url, fragment_path, url_of_page
 from ivig_guide.print_pages import CARD_PAGE, GUIDE_PAGE
-from ivig_guide.settings import load_config_file
-
-
-def _edition_extra(lang: str) -> dict:
-    """Return the ``extra`` settings an edition overrides in mkdocs.yml (the i18n plugin's language settings)."""
-    plugins = load_config_file(ROOT / "mkdocs.yml")["plugins"]
-    i18n = next(item["i18n"] for item in plugins if isinstance(item, dict) and "i18n" in item)
-    return next(language for language in i18n["languages"] if language["locale"] == lang).get("extra") or {}
-
 
 OTHER = [lang for lang in SETTINGS.languages if lang != SETTINGS.default_language]
 SPANISH = "es"
@@ -86,5 +77,5 @@ def test_the_404_page_speaks_the_edition(built_site: BuiltSite, lang: str) -> No
     base = "http://site.invalid" + urlsplit(built_site.url).path
     hrefs = {urlsplit(urljoin(base, a.get("href", ""))).path for a in parts[0].iter("a")}
     site_path = urlsplit(built_site.url).path
-    assert hrefs == {f"{site_path}{lang}/", f"{site_path}{_edition_extra(lang)['emergency_url']}"}
+    assert hrefs == {f"{site_path}{lang}/", f"{site_path}{edition_config(lang)['extra']['emergency_url']}"}
     assert {a.get("hreflang") for a in parts[0].iter("a")} == {lang}

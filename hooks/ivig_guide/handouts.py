@@ -103,15 +103,20 @@ def _url(index: str) -> str:
     return index[: -len("index.html")]
 
 
+def _document(path: Path) -> lxml.html.HtmlElement:
+    """Return a built page, parsed as the UTF-8 it is written in (lxml alone would guess, and garble "guía")."""
+    return lxml.html.document_fromstring(path.read_text(encoding="utf-8"))
+
+
 def _title(path: Path) -> str:
     """Return the ``<title>`` of a built page (in its edition's language), or ''."""
-    found = lxml.html.parse(str(path)).getroot().find(".//title")
+    found = _document(path).find(".//title")
     return " ".join((found.text or "").split()) if found is not None else ""
 
 
 def _meta(path: Path, name: str) -> str:
     """Return the content of a ``<meta name=…>`` of a built page, or ''."""
-    found = lxml.html.parse(str(path)).getroot().find(f".//meta[@name='{name}']")
+    found = _document(path).find(f".//meta[@name='{name}']")
     return " ".join(found.get("content", "").split()) if found is not None else ""
 
 
@@ -128,7 +133,7 @@ def site_url_of(site: Path) -> str:
     path = site / GUIDE_PAGE
     if not path.is_file():
         return ""
-    found = lxml.html.parse(str(path)).getroot().find(".//link[@rel='canonical']")
+    found = _document(path).find(".//link[@rel='canonical']")
     return found.get("href", "") if found is not None else ""
 
 
