@@ -71,6 +71,8 @@ def on_pre_build(config: MkDocsConfig) -> None:
     _run = EmbedRun(lock, settings)
 
 
+# After mkdocs-static-i18n (-100), which gives each edition's pages their addresses (es/uses/).
+@event_priority(-110)
 def on_files(files: Files, *, config: MkDocsConfig) -> None:
     """Note the address of every page, so that links between pages can stay inside the embeds."""
     if _run is not None:

@@ -15,7 +15,8 @@ import lxml.html
 import pytest
 import tinycss2
 from browser_support import PHONE, describe_violations, run_axe, wait_until
-from conftest import LOCK, NUMBER, PAGES, BuiltSite, page_html, url_of
+from conftest import EDITION_PAGES, LOCK, NUMBER, PAGES, SETTINGS, TRANSLATIONS, BuiltSite, page_html, url_of
+from english_text import english_in
 from guard_support import build_project, copy_project
 
 from ivig_guide import embed, fragment_css
@@ -53,8 +54,20 @@ def _embed_html(site: BuiltSite, page: str) -> str:
     return (site.path / embed.output_path(embed.embed_url(url_of(page)))).read_text(encoding="utf-8")
 
 
+def _source(page: str) -> str:
+    """Return the source file of a page of any edition ('uses' → 'uses.md', 'es/uses' → 'uses.es.md')."""
+    lang, _slash, rest = page.partition("/")
+    return f"{rest}.{lang}.md" if rest and lang in TRANSLATIONS else f"{page}.md"
+
+
+def _original(page: str) -> str:
+    """Return the page of the default edition a page of any edition translates ('es/uses' → 'uses')."""
+    lang, _slash, rest = page.partition("/")
+    return rest if rest and lang in TRANSLATIONS else page
+
+
 def _fragment_html(site: BuiltSite, page: str) -> str:
-    return (site.path / embed.fragment_path(f"{page}.md")).read_text(encoding="utf-8")
+    return (site.path / embed.fragment_path(_source(page))).read_text(encoding="utf-8")
 
 
 def _sections_markup(html: str) -> list[str]:
@@ -236,13 +249,13 @@ def test_prune_css_leaves_out_rules_for_absent_classes() -> None:
 # --------------------------------------------------------------------------- built embed pages
 
 
-@pytest.mark.parametrize("page", PAGES)
+@pytest.mark.parametrize("page", EDITION_PAGES)
 def test_embed_page_has_no_chrome_and_no_material_script(built_site: BuiltSite, page: str) -> None:
     """Give every page an embed with its content only, embed.js as its one script, noindex and a canonical link."""
     doc = _doc(_embed_html(built_site, page))
     for path in CHROME:
         assert doc.xpath(path) == [], f"{page}: the embed has {path}"
-    depth = len(embed.embed_url(url_of(page)).strip("/").split("/"))
+    depth = len(embed.embed_url(url_of(page)).removesuffix("/").split("/"))
     assert [s.get("src") for s in doc.iter("script")] == ["../" * depth + embed.SCRIPT]
     assert doc.find(".//meta[@name='robots']").get("content") == "noindex"
     assert doc.find(".//link[@rel='canonical']").get("href") == built_site.url + url_of(page)
@@ -251,7 +264,7 @@ def test_embed_page_has_no_chrome_and_no_material_script(built_site: BuiltSite, 
     assert doc.find(".//aside[@class='pg-page-meta']") is not None, "the review dates and care-team line are kept"
 
 
-@pytest.mark.parametrize("page", EMERGENCY_PAGES)
+@pytest.mark.parametrize("page", [p for p in EDITION_PAGES if _original(p) in EMERGENCY_PAGES])
 def test_embed_and_fragment_keep_the_emergency_sections(built_site: BuiltSite, page: str) -> None:
     """Carry the page's emergency sections into its embed and fragment, the same markup and the same wording."""
     main = page_html(built_site, url_of(page))
@@ -261,7 +274,7 @@ def test_embed_and_fragment_keep_the_emergency_sections(built_site: BuiltSite, p
         assert embed.sections_of(variant) == embed.sections_of(main)
 
 
-@pytest.mark.parametrize("page", PAGES)
+@pytest.mark.parametrize("page", EDITION_PAGES)
 def test_embed_links_stay_in_the_embed_or_leave_the_frame(built_site: BuiltSite, page: str) -> None:
     """Link guide pages to their embeds (which exist), and open every other link outside the frame."""
     here = embed.embed_url(url_of(page))
@@ -276,7 +289,7 @@ def test_embed_links_stay_in_the_embed_or_leave_the_frame(built_site: BuiltSite,
             assert (link.get("target"), link.get("rel")) == ("_blank", "noopener noreferrer"), href
         else:
             target = urlsplit(urljoin(base + here, href)).path.removeprefix("/")
-            assert target.startswith(embed.EMBED_DIR + "/"), f"{page}: {href} leaves the embeds"
+            assert embed.EMBED_DIR in target.split("/")[:2], f"{page}: {href} leaves the embeds"
             assert (built_site.path / embed.output_path(target)).is_file(), f"{page}: {href} is broken"
             assert link.get("target") is None
 
@@ -288,7 +301,7 @@ def test_embeds_are_not_in_the_sitemap_or_search(built_site: BuiltSite) -> None:
     assert [doc["location"] for doc in index["docs"] if doc["location"].startswith("embed/")] == []
 
 
-@pytest.mark.parametrize("page", PAGES)
+@pytest.mark.parametrize("page", EDITION_PAGES)
 def test_fragment_is_content_with_scoped_css_and_no_script(built_site: BuiltSite, page: str) -> None:
     """Export the content in one wrapper with its own scoped CSS, absolute links, no script and no stylesheet link."""
     html = _fragment_html(built_site, page)
@@ -297,13 +310,13 @@ def test_fragment_is_content_with_scoped_css_and_no_script(built_site: BuiltSite
     assert root.find(".//script") is None and root.find(".//link") is None
     style = root.find("style").text
     assert ".ivig-guide .md-typeset" in style
-    assert (".ivig-guide .md-typeset .pg-safety" in style) == (page in EMERGENCY_PAGES)
+    assert (".ivig-guide .md-typeset .pg-safety" in style) == (_original(page) in EMERGENCY_PAGES)
     assert _independent_css_problems(style) == []
     for link in root.iter("a"):
         href = link.get("href", "")
         assert href.startswith(("#", "tel:", "mailto:", "http://", "https://")), href
         if href.startswith(built_site.url):
-            assert not urlsplit(href).path.startswith("/embed/"), "fragment links lead to the guide's pages"
+            assert "embed" not in urlsplit(href).path.split("/")[1:3], "fragment links lead to the guide's pages"
         if href.startswith("http"):
             assert (link.get("target"), link.get("rel")) == ("_blank", "noopener noreferrer")
     text = root.find(".//article").text_content().split()
@@ -431,12 +444,62 @@ def test_build_fails_when_a_template_hides_the_embeds_emergency_content(tmp_path
 # --------------------------------------------------------------------------- the documented snippet, in Chromium
 
 
-def _snippet(site: BuiltSite) -> str:
-    """Return the copy-paste snippet exactly as the embedding page shows it."""
-    codes = _doc(page_html(site, "embedding/")).find(".//article").iter("code")
+def _snippet(site: BuiltSite, edition: str = "") -> str:
+    """Return the copy-paste snippet exactly as an edition's embedding page shows it."""
+    codes = _doc(page_html(site, f"{edition}embedding/")).find(".//article").iter("code")
     snippets = [code.text_content() for code in codes if "<iframe" in code.text_content()]
     assert len(snippets) == 1, "the embedding page shows one snippet"
     return snippets[0]
+
+
+#: Every edition that translates the embedding page, as its folder ("" for the default edition, "es/").
+EMBEDDING_EDITIONS = [
+    SETTINGS.edition_prefix(lang)
+    for lang in SETTINGS.languages
+    if lang == SETTINGS.default_language or "embedding" in TRANSLATIONS.get(lang, [])
+]
+
+
+@pytest.mark.parametrize("edition", EMBEDDING_EDITIONS)
+def test_embedding_page_points_at_its_editions_embeds(built_site: BuiltSite, edition: str) -> None:
+    """Show on each edition's embedding page the addresses of its own embeds, each built, titled in its language."""
+    snippet = _snippet(built_site, edition)
+    frame = lxml.html.fragment_fromstring(snippet, create_parent="div").find("iframe")
+    src = frame.get("src")
+    assert src.startswith(f"{built_site.url}{edition}{embed.EMBED_DIR}/"), src
+    lang = edition.rstrip("/") or SETTINGS.default_language
+    if lang != SETTINGS.default_language:
+        assert english_in(frame.get("title")) == [], frame.get("title")
+    # Every address of the guide the page shows (the frame's, the fragment's, the message's page) is of this
+    # edition's embeds and is built.
+    codes = [code.text_content() for code in _doc(page_html(built_site, f"{edition}embedding/")).iter("code")]
+    shown = {match for code in codes for match in re.findall(rf"{re.escape(built_site.url)}[^\s\"'<>]*", code)}
+    shown |= {built_site.url + json.loads(code)["page"].lstrip("/") for code in codes if code.lstrip().startswith("{")}
+    guide = {url for url in shown if url.rstrip("/") != built_site.url.rstrip("/")}
+    # The page the snippet frames, and its fragment: both of this edition.
+    framed = src.removeprefix(f"{built_site.url}{edition}{embed.EMBED_DIR}/").strip("/") or "index"
+    fragment = embed.fragment_path(f"{framed}.{lang}.md" if edition else f"{framed}.md")
+    assert {src.removeprefix(built_site.url), fragment} <= {url.removeprefix(built_site.url) for url in guide}, shown
+    for url in sorted(guide):
+        path = url.removeprefix(built_site.url)
+        assert path.startswith(f"{edition}{embed.EMBED_DIR}/"), f"{edition}embedding/ shows {url}"
+        assert (built_site.path / embed.output_path(path)).is_file(), f"{edition}embedding/ shows {url}, not built"
+
+
+@pytest.mark.parametrize("lang", [lang for lang in SETTINGS.languages if lang != SETTINGS.default_language])
+def test_every_translated_page_has_its_embed_and_fragment(built_site: BuiltSite, lang: str) -> None:
+    """Build an embed page and a fragment for every page of each translated edition, in that edition's folder."""
+    pages = TRANSLATIONS[lang]
+    assert pages
+    for page in pages:
+        embed_page = built_site.path / embed.output_path(embed.embed_url(url_of(f"{lang}/{page}")))
+        fragment = built_site.path / embed.fragment_path(f"{page}.{lang}.md")
+        assert embed_page.is_file() and fragment.is_file(), page
+        assert _doc(embed_page.read_text(encoding="utf-8")).get("lang") == lang
+        assert lxml.html.fragment_fromstring(fragment.read_text(encoding="utf-8")).get("lang") == lang, page
+    folder = built_site.path / embed.fragment_path(f"index.{lang}.md")
+    built = {path.relative_to(built_site.path).as_posix() for path in folder.parent.rglob("*.html")}
+    assert built == {embed.fragment_path(f"{page}.{lang}.md") for page in pages}
 
 
 def test_snippet_is_for_this_site(built_site: BuiltSite) -> None:

@@ -169,8 +169,10 @@ def render_fragment(embed_html: str, *, page_url: str, site_url: str, css: Seque
             if value is None or value.startswith("#"):
                 continue
             absolute = urljoin(base, value)
-            if absolute.startswith(root + EMBED_DIR + "/"):
-                absolute = root + absolute.removeprefix(root + EMBED_DIR + "/")  # the guide's page, not its embed
+            if absolute.startswith(root):
+                edition, rest = split_url(absolute.removeprefix(root))
+                if rest.startswith(EMBED_DIR + "/"):  # the guide's page (of its edition), not its embed
+                    absolute = root + edition + rest.removeprefix(EMBED_DIR + "/")
             element.set(attribute, absolute)
             if element.tag == "a" and urlsplit(absolute).scheme in ("http", "https"):
                 if "target" in element.attrib:
