@@ -247,9 +247,8 @@ def test_card_shows_the_clinic_phone(tmp_path: Path) -> None:
         assert _edition_text(lang)["card_care_team"] in line
         approved = max(entry.approved_on for entry in LOCK.in_language(lang))
         date = readable_date(datetime.date.fromisoformat(approved), lang)
-        assert (
-            _edition_text(lang)["card_approved"].replace("{date}", date)
-            in " ".join(card.find_class("pg-card__meta")[0].text_content().split())
+        assert _edition_text(lang)["card_approved"].replace("{date}", date) in " ".join(
+            card.find_class("pg-card__meta")[0].text_content().split()
         ), edition
 
 
@@ -940,6 +939,7 @@ def pdf_marked_text(path: Path) -> tuple[dict[tuple[int, int], str], list[tuple[
     for index in range(len(document)):
         page = document[index]
         textpage = page.get_textpage()
+        baseline: float | None = None
         for item in page.get_objects():
             if item.type != pdfium.FPDF_PAGEOBJ_TEXT:
                 continue
@@ -949,6 +949,10 @@ def pdf_marked_text(path: Path) -> tuple[dict[tuple[int, int], str], list[tuple[
                 item.raw, textpage.raw, ctypes.cast(buffer, ctypes.POINTER(ctypes.c_ushort)), size
             )
             text = buffer.raw.decode("utf-16-le").rstrip("\x00")
+            # A line break ends a word, as a reader hears it: the space the line broke at is not a glyph.
+            if baseline is not None and abs(item.get_matrix().f - baseline) > 1:
+                text = " " + text
+            baseline = item.get_matrix().f
             mcid = pdfium.FPDFPageObj_GetMarkedContentID(item.raw)
             if mcid >= 0:
                 by_mcid[(index, mcid)] = by_mcid.get((index, mcid), "") + text
