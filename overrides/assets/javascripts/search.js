@@ -124,7 +124,7 @@
     return out;
   }
 
-  function render(pages) {
+  function render(query, pages) {
     list.textContent = "";
     pages.forEach(function (page) {
       var item = document.createElement("li");
@@ -139,6 +139,7 @@
     });
     none.hidden = pages.length > 0;
     status.textContent = pages.length === 1 ? words("one") : pages.length ? words("many").replace("{n}", pages.length) : "";
+    dialog.setAttribute("data-pg-search-query", query);
     dialog.setAttribute("data-pg-search-state", pages.length ? "results" : "none");
   }
 
@@ -154,12 +155,13 @@
     }
     dialog.setAttribute("data-pg-search-state", "busy");
     find(query)
-      .then(function (pages) { if (id === latest) render(pages); })
+      .then(function (pages) { if (id === latest) render(query, pages); })
       .catch(function () {
         if (id !== latest) return;
         list.textContent = "";
         none.hidden = true;
         status.textContent = words("failed");
+        dialog.setAttribute("data-pg-search-query", query);
         dialog.setAttribute("data-pg-search-state", "failed");
       });
   }
