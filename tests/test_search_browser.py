@@ -244,9 +244,10 @@ def test_search_by_keyboard_alone_at_320_px(narrow_page: Page, served_site: Serv
     with page.expect_navigation():
         page.keyboard.press("Enter")
     assert page.url == target
-    # Escape closes the box and gives focus back to the button.
+    # "/" opens the box too; Escape closes it and gives focus back to where it was.
     page.locator(".pg-search-open").focus()
-    page.keyboard.press("Enter")
+    page.keyboard.press("/")
+    assert page.evaluate("document.activeElement.id") == "pg-search-input"
     page.keyboard.press("Escape")
     assert not page.locator("#pg-search").is_visible()
     assert page.evaluate("document.activeElement.classList.contains('pg-search-open')")

@@ -166,12 +166,22 @@
       });
   }
 
-  opener.hidden = false;
-  opener.addEventListener("click", function () {
-    dialog.showModal();
+  function open() {
+    if (!dialog.open) dialog.showModal();
     input.focus();
     input.select();
     load();
+  }
+
+  opener.hidden = false;
+  opener.addEventListener("click", open);
+  // "/" opens the search, as on Material's sites, unless the reader is typing somewhere.
+  document.addEventListener("keydown", function (event) {
+    var target = event.target;
+    var typing = target.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(target.nodeName);
+    if (event.key !== "/" || typing || event.ctrlKey || event.metaKey || event.altKey || dialog.open) return;
+    event.preventDefault();
+    open();
   });
   close.addEventListener("click", function () { dialog.close(); });
   // A click on the backdrop (outside the box) closes the search, as Material's does.
