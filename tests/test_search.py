@@ -15,7 +15,15 @@ import yaml
 from conftest import EDITION_PAGES, ROOT, SETTINGS, BuiltSite, build_site, page_html, source_of, url_of
 
 from ivig_guide import csp, search_index
-from ivig_guide.search_index import BODY, BUNDLE, TAGS_CLASS, SearchIndexError, index_folder, mark_reader_page
+from ivig_guide.search_index import (
+    BODY,
+    BUNDLE,
+    TAGS_CLASS,
+    TAGS_META,
+    SearchIndexError,
+    index_folder,
+    mark_reader_page,
+)
 from ivig_guide.serve import free_port
 
 MATERIAL_HEADER = (
@@ -131,6 +139,7 @@ def test_mark_reader_page_adds_the_body_and_hidden_escaped_tags() -> None:
     assert root.find(".//article").get(BODY) is not None
     tags = root.find_class(TAGS_CLASS)[0]
     assert tags.text_content() == "epi pen. <b>bold</b>." and tags.get("hidden") is not None
+    assert tags.get("data-pagefind-meta") == TAGS_META  # the search box tells matches in the tags apart
     assert root.find(".//b") is None
     assert mark_reader_page(PAGE, tags=[], page="t.md").count(TAGS_CLASS) == 0
 

@@ -42,6 +42,8 @@ ARTICLE_START = '<article class="md-content__inner md-typeset">'
 TAGS_CLASS = "pg-search-tags"
 #: How much more a tag counts than a word of the text (Pagefind weights run from 0 to 10; headings get 5 to 7).
 TAGS_WEIGHT = 10
+#: The result metadata that repeats the tags, so the search box can tell a match in the tags from one in the text.
+TAGS_META = "pg_tags"
 #: Folders of copies of pages, in every edition, that are never search results.
 COPY_FOLDERS = (EMBED_DIR, "print", "handouts")
 
@@ -74,7 +76,10 @@ def render_tags(tags: Iterable[str]) -> str:
     if not words:
         return ""
     text = html.escape(". ".join(words) + ".", quote=False)
-    return f'<div class="{TAGS_CLASS}" hidden {BODY} data-pagefind-weight="{TAGS_WEIGHT}">{text}</div>'
+    return (
+        f'<div class="{TAGS_CLASS}" hidden {BODY} data-pagefind-weight="{TAGS_WEIGHT}" '
+        f'data-pagefind-meta="{TAGS_META}">{text}</div>'
+    )
 
 
 def is_copy(path: str) -> bool:

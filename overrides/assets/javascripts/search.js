@@ -87,7 +87,10 @@
             return result.data().then(function (page) { page.score = result.score; return page; });
           }));
         }).then(function (found) {
-          return found.filter(function (page) { return relevant(page, wanted); });
+          return found.filter(function (page) {
+            page.wanted = wanted;
+            return relevant(page, wanted);
+          });
         });
       }
       return pages(wanted.join(" ")).then(function (together) {
@@ -124,6 +127,33 @@
     return out;
   }
 
+  // A page found by its tags alone (words readers search for that it does not use, in a hidden element at the
+  // end of its text): Pagefind's excerpt would be a list of them, so show only the tags that matched.
+  function tagExcerpt(page) {
+    var tags = page.meta && page.meta.pg_tags;
+    if (!tags || !page.locations.length) return null;
+    var start = page.content.split(/\s+/).length - tags.split(/\s+/).length;
+    if (page.locations.some(function (at) { return at < start; })) return null;
+    var out = document.createElement("p");
+    out.className = "pg-search__excerpt";
+    tags.replace(/\.$/, "").split(". ").forEach(function (tag) {
+      var hit = false;
+      var parts = tag.split(/(\s+)/).map(function (word) {
+        var found = /\S/.test(word) && page.wanted.some(function (typed) { return answers(fold(word), typed); });
+        hit = hit || found;
+        return { word: word, found: found };
+      });
+      if (!hit) return;
+      if (out.childNodes.length) out.appendChild(document.createTextNode(", "));
+      parts.forEach(function (part) {
+        var node = part.found ? document.createElement("mark") : document.createTextNode(part.word);
+        if (part.found) node.textContent = part.word;
+        out.appendChild(node);
+      });
+    });
+    return out.childNodes.length ? out : null;
+  }
+
   function render(query, pages) {
     list.textContent = "";
     pages.forEach(function (page) {
@@ -134,7 +164,7 @@
       link.href = page.url;
       link.textContent = (page.meta && page.meta.title) || page.url;
       item.appendChild(link);
-      item.appendChild(excerpt(page.excerpt || ""));
+      item.appendChild(tagExcerpt(page) || excerpt(page.excerpt || ""));
       list.appendChild(item);
     });
     none.hidden = pages.length > 0;
