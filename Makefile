@@ -103,11 +103,12 @@ approve-emergency: $(VENV)/.build-deps ## Show changes to emergency wording (eve
 	@status=0; $(BIN)/python -m ivig_guide.emergency approve $(SITE).approve --docs docs $(if $(YES),--yes) \
 	  $(if $(PENDING),--pending) $(if $(BY),--by "$(BY)") || status=$$?; rm -rf $(SITE).approve; exit $$status
 
-bench: $(VENV)/.test-deps $(NODE_TOOLS)/node_modules/.installed browser ## Benchmark: guard overhead, handouts, rendered check, page weight and Lighthouse
+bench: $(VENV)/.test-deps $(NODE_TOOLS)/node_modules/.installed browser ## Benchmark: guard overhead, handouts, rendered check, page weight, Lighthouse and search
 	$(BIN)/python tests/bench_guard.py
 	$(BIN)/python tests/bench_handouts.py
 	$(BIN)/python tests/bench_rendered.py
 	$(BIN)/python tests/bench_pages.py
+	$(BIN)/python tests/bench_search.py
 
 lint: $(VENV)/.test-deps ## Lint, check formatting and check types (mypy --strict on hooks/)
 	$(BIN)/ruff check . && $(BIN)/ruff format --check . && $(BIN)/mypy

@@ -103,7 +103,28 @@ def describe_violations(violations: list[dict]) -> str:
 
 
 def open_search(page: Page, query: str) -> list[str]:
-    """Open the site's search box as a reader does, search ``query`` and return the result links, best first."""
+    """Open the guide's search box as a reader does, search ``query`` and return the result links, best first.
+
+    Waits until the results shown are those of the whole query (or its no-results line), never of a part of it.
+    """
+    box = page.locator("#pg-search-input")
+    if not box.is_visible():
+        page.locator(".pg-search-open").click()
+        box.wait_for(state="visible")
+    box.fill(query)
+    page.wait_for_function(
+        """(query) => {
+          const dialog = document.getElementById("pg-search");
+          return dialog.getAttribute("data-pg-search-query") === query.trim()
+            && ["results", "none", "failed"].includes(dialog.getAttribute("data-pg-search-state"));
+        }""",
+        arg=query,
+    )
+    return page.eval_on_selector_all("#pg-search .pg-search__link", "(links) => links.map((a) => a.href)")
+
+
+def open_material_search(page: Page, query: str) -> list[str]:
+    """Open Material's search box (a copy built with its search plugin), search ``query``, return the result links."""
     box = page.locator("input.md-search__input")
     if not box.is_visible():
         # On a phone the search box is behind the magnifier button in the header.

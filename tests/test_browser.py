@@ -553,7 +553,7 @@ CHROME = {
     "navigation": ".md-sidebar--primary",
     "table of contents": ".md-sidebar--secondary",
     "footer": ".md-footer",
-    "search": ".md-search",
+    "search": ".md-search, .pg-search-open, .pg-search",
 }
 
 

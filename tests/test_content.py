@@ -184,13 +184,14 @@ def test_fact_is_on_its_page(built_site: BuiltSite, url: str, words: list[str]) 
 
 
 def _all_text(site: BuiltSite) -> dict[Path, str]:
-    """Return the visible text of every built HTML page, and the search index, by file."""
+    """Return the text of every built HTML page (the words the search index is made from, tags included), by file."""
     texts = {
         path: lxml.html.document_fromstring(path.read_text(encoding="utf-8")).text_content()
         for path in site.path.rglob("*.html")
     }
-    search = site.path / "search" / "search_index.json"
-    texts[search] = search.read_text(encoding="utf-8")
+    search = site.path / "search" / "search_index.json"  # Material's index, in a copy that uses its search
+    if search.is_file():
+        texts[search] = search.read_text(encoding="utf-8")
     return texts
 
 

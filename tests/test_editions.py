@@ -36,13 +36,15 @@ def test_editions_come_from_mkdocs_yml() -> None:
 
 @pytest.mark.parametrize("page", EDITION_PAGES)
 def test_every_page_says_its_language(built_site: BuiltSite, page: str) -> None:
-    """Give every page <html lang> of its edition, and Material's interface strings in that language."""
+    """Give every page <html lang> of its edition, Material's interface strings and the search box in that language."""
     lang = page.split("/")[0] if page.split("/")[0] in OTHER else SETTINGS.default_language
     doc = _doc(built_site, page)
     assert doc.get("lang") == lang
-    search = doc.find(".//input[@data-md-component='search-query']")
+    header = doc.find(".//nav[@class='md-header__inner md-grid']")
+    assert header is not None and header.get("aria-label") == {"en": "Header", "es": "Cabecera"}[lang]
+    search = doc.find(".//input[@id='pg-search-input']")
     assert search is not None
-    assert search.get("placeholder") == {"en": "Search", "es": "Búsqueda"}[lang]
+    assert search.get("placeholder") == {"en": "Search", "es": "Buscar"}[lang]
 
 
 def test_no_english_page_under_a_spanish_address(built_site: BuiltSite) -> None:

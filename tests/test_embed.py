@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import re
 import shutil
 from collections.abc import Iterator
@@ -21,6 +20,7 @@ from guard_support import build_project, copy_project
 
 from ivig_guide import embed, fragment_css
 from ivig_guide.emergency_blocks import KIND_ATTRIBUTE
+from ivig_guide.search_index import marked_pages
 from ivig_guide.serve import Served, serve
 
 if TYPE_CHECKING:
@@ -41,6 +41,7 @@ CHROME = [
     ".//footer",
     ".//input[@type='checkbox']",
     ".//*[contains(@class, 'md-search')]",
+    ".//*[contains(@class, 'pg-search')]",
     ".//*[contains(@class, 'md-banner')]",
     ".//*[contains(@class, 'pg-announce')]",
 ]
@@ -295,10 +296,10 @@ def test_embed_links_stay_in_the_embed_or_leave_the_frame(built_site: BuiltSite,
 
 
 def test_embeds_are_not_in_the_sitemap_or_search(built_site: BuiltSite) -> None:
-    """List no embed page in the sitemap or the search index: they are copies of the pages."""
+    """List no embed page or fragment in the sitemap or the search index: they are copies of the pages."""
     assert "/embed/" not in (built_site.path / "sitemap.xml").read_text(encoding="utf-8")
-    index = json.loads((built_site.path / "search" / "search_index.json").read_text(encoding="utf-8"))
-    assert [doc["location"] for doc in index["docs"] if doc["location"].startswith("embed/")] == []
+    marked = [name for names in marked_pages(built_site.path).values() for name in names]
+    assert marked and [name for name in marked if "embed/" in name] == []
 
 
 @pytest.mark.parametrize("page", EDITION_PAGES)

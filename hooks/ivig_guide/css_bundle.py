@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 
 #: The guide's stylesheets in cascade order: later files override earlier ones.
-STYLESHEETS = ("emergency.css", "guide.css", "print-fonts.css", "print.css", "a11y.css")
+STYLESHEETS = ("emergency.css", "guide.css", "search.css", "print-fonts.css", "print.css", "a11y.css")
 BUNDLE = "assets/stylesheets/guide.bundle.css"
 
 # Strings and comments, so that neither is touched by the spacing rules below.
