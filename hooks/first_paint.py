@@ -17,7 +17,6 @@ from typing import TYPE_CHECKING
 
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority
-from mkdocs.utils import get_relative_url
 
 from ivig_guide.first_paint import (
     FirstPaintError,
@@ -34,7 +33,6 @@ if TYPE_CHECKING:
     from mkdocs.structure.pages import Page
 
 log = logging.getLogger("mkdocs.plugins.first_paint")
-LOADER = "assets/javascripts/late-styles.js"
 
 
 class Build:
@@ -108,7 +106,7 @@ def on_post_page(output: str, *, page: Page, config: MkDocsConfig) -> str:
     try:
         sheets = _sheets(build, uris, page=page.file.src_uri)
         css = critical_css(output, sheets)
-        result = defer_stylesheets(output, css=css, loader=get_relative_url(LOADER, page.url))
+        result = defer_stylesheets(output, css=css)
     except FirstPaintError as error:
         raise PluginError(f"{page.file.src_uri}: {error}") from None
     build.seconds += time.perf_counter() - started

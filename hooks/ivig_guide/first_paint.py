@@ -16,11 +16,11 @@ matcher (cssselect2):
 Every kept rule is also in the stylesheets, which come later in the document, so when they arrive each
 element's style is the one the stylesheets alone would give: nothing moves.
 
-The stylesheets themselves move to the end of the body, after the content, as links with
-``media="print"`` (fetched at once, at low priority, without holding back the first paint) that
-``late-styles.js`` switches to their own media when each has loaded; a ``<noscript>`` copy of the links
-serves readers without JavaScript. Scripts in the body are deferred. No ``onload=`` handler and no
-``style=`` attribute is used: the Content-Security-Policy allows the ``<style>`` by its hash
+The stylesheets themselves are linked after the content, inside a ``<noscript>`` (which readers without
+JavaScript get as links), and a small inline script (allowed by its hash) inserts those links once the
+page has painted, so the phone spends its first round trips on the page itself and the stylesheets never
+hold back its first paint. Scripts in the body are deferred. No ``onload=`` handler and no ``style=``
+attribute is used: the Content-Security-Policy allows the ``<style>`` and the script by their hashes
 (:mod:`ivig_guide.csp`).
 
 Works on strings; knows nothing of MkDocs.
@@ -46,8 +46,22 @@ from ivig_guide.errors import GuideError
 #: The first TCP window a server sends without waiting (10 segments of about 1,400 bytes): what a page's
 #: HTML, gzip-compressed at level 9, must fit in for its first paint to need one round trip.
 FIRST_WINDOW = 14_000
-#: Where a late stylesheet keeps the media it applies to while it loads as ``media="print"``.
-MEDIA_ATTRIBUTE = "data-pg-media"
+#: The id of the ``<noscript>`` that holds the page's stylesheet links, inserted after the first paint.
+LATE_ID = "pg-late-styles"
+#: Marks each stylesheet link loaded after the first paint; ``data-pg-settled`` is added once it loaded or failed.
+LATE_ATTRIBUTE = "data-pg-late"
+#: Inserts the links of the ``<noscript>`` once the page has painted (at once in a hidden tab, which paints
+#: nothing), and marks each link when it has loaded or failed, and the ``<noscript>`` when it is done.
+LOADER_JS = (
+    "(function(){var n=document.getElementById('pg-late-styles');if(!n)return;"
+    "function load(){if(n.hasAttribute('data-pg-loaded'))return;n.setAttribute('data-pg-loaded','');"
+    "n.insertAdjacentHTML('afterend',n.textContent);"
+    "document.querySelectorAll('link[data-pg-late]').forEach(function(l){"
+    "function done(){l.setAttribute('data-pg-settled','')}"
+    "if(l.sheet)done();else{l.addEventListener('load',done);l.addEventListener('error',done)}})}"
+    "if(document.visibilityState==='hidden')load();"
+    "else requestAnimationFrame(function(){setTimeout(load,0)})})()"
+)
 #: At-rules whose nested rules are kept or left like the top level's.
 NESTING_AT_RULES = frozenset({"media", "supports"})
 #: Marks the ``<style>`` element that holds a page's first-paint CSS.
@@ -294,18 +308,15 @@ def stylesheet_links(document: str) -> list[str]:
     return [values["href"] for _start, _end, values in scanner.found.links if values.get("href")]
 
 
-def _link(href: str, *, media: str | None, late: bool) -> str:
-    href = html.escape(href)
-    if late:
-        return f'<link rel="stylesheet" href="{href}" media="print" {MEDIA_ATTRIBUTE}="{html.escape(media or "all")}">'
-    return f'<link rel="stylesheet" href="{href}"' + (f' media="{html.escape(media)}"' if media else "") + ">"
+def _link(href: str, media: str | None) -> str:
+    media_attribute = f' media="{html.escape(media)}"' if media else ""
+    return f'<link rel="stylesheet" href="{html.escape(href)}"{media_attribute} {LATE_ATTRIBUTE}>'
 
 
-def defer_stylesheets(document: str, *, css: str, loader: str) -> str:
+def defer_stylesheets(document: str, *, css: str) -> str:
     """Return the page with ``css`` inlined in its head and its stylesheets and scripts loaded after its content.
 
-    ``loader`` is the URL (relative to the page) of ``late-styles.js``. Raises :class:`FirstPaintError` when
-    the page has no ``</body>``.
+    Raises :class:`FirstPaintError` when the page has no ``</body>``.
     """
     scanner = _Scanner(document)
     scanner.feed(document)
@@ -315,10 +326,8 @@ def defer_stylesheets(document: str, *, css: str, loader: str) -> str:
         return document
     if found.body_end is None:
         raise FirstPaintError("the page has no </body>, so its stylesheets cannot be moved after its content.")
-    hrefs = [(values.get("href", ""), values.get("media")) for _start, _end, values in found.links]
-    late = "".join(_link(href, media=media, late=True) for href, media in hrefs)
-    fallback = "".join(_link(href, media=media, late=False) for href, media in hrefs)
-    tail = f'{late}<noscript>{fallback}</noscript><script src="{html.escape(loader)}" defer></script>'
+    links = "".join(_link(values.get("href", ""), values.get("media")) for _start, _end, values in found.links)
+    tail = f'<noscript id="{LATE_ID}">{links}</noscript><script>{LOADER_JS}</script>'
     edits = [(start, end, "") for start, end, _values in found.links]
     first = found.links[0][0]
     edits.append((first, first, f"<style {STYLE_ATTRIBUTE}>{css}</style>"))
