@@ -51,7 +51,8 @@ LATE_ID = "pg-late-styles"
 #: Marks each stylesheet link loaded after the first paint; ``data-pg-settled`` is added once it loaded or failed.
 LATE_ATTRIBUTE = "data-pg-late"
 #: Inserts the links of the ``<noscript>`` once the page has painted (at once in a hidden tab, which paints
-#: nothing), and marks each link when it has loaded or failed, and the ``<noscript>`` when it is done.
+#: nothing, and in print media, so a printed page waits for them), and marks each link when it has loaded or
+#: failed, and the ``<noscript>`` when it inserted them.
 LOADER_JS = (
     "(function(){var n=document.getElementById('pg-late-styles');if(!n)return;"
     "function load(){if(n.hasAttribute('data-pg-loaded'))return;n.setAttribute('data-pg-loaded','');"
@@ -59,7 +60,8 @@ LOADER_JS = (
     "document.querySelectorAll('link[data-pg-late]').forEach(function(l){"
     "function done(){l.setAttribute('data-pg-settled','')}"
     "if(l.sheet)done();else{l.addEventListener('load',done);l.addEventListener('error',done)}})}"
-    "if(document.visibilityState==='hidden')load();"
+    "addEventListener('beforeprint',load);"
+    "if(document.visibilityState==='hidden'||matchMedia('print').matches)load();"
     "else requestAnimationFrame(function(){setTimeout(load,0)})})()"
 )
 #: At-rules whose nested rules are kept or left like the top level's.
