@@ -36,8 +36,11 @@ class Tab:
 
     def open(self, url: str) -> Page:
         """Load ``url`` (forgetting earlier errors) and return the page once it and its resources loaded."""
+        from ivig_guide.rendered import SETTLE_JS
+
         self.errors.clear()
         self.page.goto(url, wait_until="load")
+        self.page.evaluate(SETTLE_JS)  # the stylesheets a page inserts after its first paint
         return self.page
 
 

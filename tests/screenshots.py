@@ -16,6 +16,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "hooks"))
 
 from ivig_guide.browser import BrowserNotFound, launch  # noqa: E402
+from ivig_guide.rendered import SETTLE_JS  # noqa: E402
 from ivig_guide.serve import serve  # noqa: E402
 
 #: (name, context options, print media?, full page?)
@@ -89,6 +90,7 @@ def take(site: Path, out: Path) -> int:
                 page.emulate_media(media="print")
             for url, files in shots:
                 page.goto(served.url + url, wait_until="load")
+                page.evaluate(SETTLE_JS)  # the stylesheets a page inserts after its first paint
                 name = _file_name(url, view)
                 page.screenshot(path=str(out / name), full_page=full)
                 files.append((view, name))

@@ -37,6 +37,7 @@ from typing import TYPE_CHECKING, Any, cast
 from ivig_guide.addresses import split_url
 from ivig_guide.emergency_blocks import KIND_ATTRIBUTE, TITLE_CLASS
 from ivig_guide.errors import GuideError, OutputError
+from ivig_guide.first_paint import LATE_ATTRIBUTE, LATE_ID
 from ivig_guide.lock import Lock
 from ivig_guide.pdf_check import normalise, pdf_text
 from ivig_guide.settings import configured_lock
@@ -355,10 +356,16 @@ ADOPT_JS = """(css) => {
   document.adoptedStyleSheets = [...document.adoptedStyleSheets, sheet];
 }"""
 DROP_JS = "() => { document.adoptedStyleSheets = document.adoptedStyleSheets.slice(0, -1); }"
+#: Wait for the stylesheets a page inserts after its first paint (ivig_guide.first_paint) to load or fail,
+#: then for fonts and animations.
 SETTLE_JS = """async () => {
+  const late = document.getElementById("LATE_ID");
+  const settled = () => !late || (late.hasAttribute("data-pg-loaded") &&
+    [...document.querySelectorAll("link[LATE_ATTRIBUTE]")].every((l) => l.hasAttribute("data-pg-settled")));
+  for (let waited = 0; !settled() && waited < 10000; waited += 20) await new Promise((r) => setTimeout(r, 20));
   await document.fonts.ready;
   await Promise.all(document.getAnimations().map((a) => a.finished.catch(() => null)));
-}"""
+}""".replace("LATE_ID", LATE_ID).replace("LATE_ATTRIBUTE", LATE_ATTRIBUTE)
 
 
 # --------------------------------------------------------------------------- pixels
