@@ -39,10 +39,11 @@ TEMPLATE = "offline.html"
 class OfflineRun:
     """One language build's offline files: made anew in ``on_pre_build``."""
 
-    def __init__(self, settings: Settings, lock: Lock) -> None:
-        """Hold this build's settings and the approved lock."""
+    def __init__(self, settings: Settings, lock: Lock, *, offline_copy: bool) -> None:
+        """Hold this build's settings and the approved lock, and whether it builds the offline folder."""
         self.settings = settings
         self.lock = lock
+        self.offline_copy = offline_copy
         self.env: jinja2.Environment | None = None
         self.offline_page = False
 
@@ -66,21 +67,28 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
 
 
 def on_pre_build(config: MkDocsConfig) -> None:
-    """Start this language build's record."""
-    if _is_offline_copy(config):
-        return
+    """Start this language build's record (mkdocs-static-i18n changes the configuration for each edition)."""
     try:
         settings = settings_of_build(config, config.config_file_path)
         lock = read_lock(settings.lock_path)
     except GuideError as error:
         raise PluginError(f"Offline: {error}") from None
-    _runs.append(OfflineRun(settings, lock))
+    _runs.append(OfflineRun(settings, lock, offline_copy=_is_offline_copy(config)))
 
 
 def on_env(env: jinja2.Environment, *, config: MkDocsConfig, files: Files) -> None:
     """Keep the environment the pages are rendered with."""
-    if _runs and not _is_offline_copy(config):
+    if _runs:
         _runs[-1].env = env
+
+
+def on_page_markdown(markdown: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
+    """Link the offline folder's zip where a page asks for it (the About page), in builds that publish it."""
+    if not _runs:
+        return markdown
+    run = _runs[-1]
+    published = run.settings.handouts and not run.offline_copy
+    return offline.render_download(markdown, lang=run.settings.lang, page_url=page.url, published=published)
 
 
 def on_page_context(context: dict[str, Any], *, page: Page, config: MkDocsConfig, nav: Navigation) -> dict[str, Any]:
@@ -89,7 +97,7 @@ def on_page_context(context: dict[str, Any], *, page: Page, config: MkDocsConfig
     mkdocs-static-i18n changes the configuration for each edition it builds afterwards, so the page is
     rendered here, not at the end of the build.
     """
-    if not _runs or split_source(page.file.src_uri)[1] != "index.md":
+    if not _runs or _runs[-1].offline_copy or split_source(page.file.src_uri)[1] != "index.md":
         return context
     run = _runs[-1]
     titles = {str(item.url): str(item.title) for item in nav.pages}
@@ -100,10 +108,17 @@ def on_page_context(context: dict[str, Any], *, page: Page, config: MkDocsConfig
 # After mkdocs-static-i18n (-100) has built the other editions, before the Content-Security-Policy (-1000).
 @event_priority(-900)
 def on_post_build(*, config: MkDocsConfig) -> None:
-    """Write this edition's offline page and manifest; in the default edition also the icons and sw.js."""
-    if not _runs or _is_offline_copy(config):
+    """Write this edition's offline page and manifest; in the default edition also the icons and sw.js.
+
+    In the offline folder, make every link to a folder a link to its page instead, and leave out the
+    404 page (``file://`` never shows it, and its links are absolute).
+    """
+    if not _runs:
         return
     run = _runs.pop()
+    if run.offline_copy:
+        _finish_offline_folder(run.settings, Path(config.site_dir))
+        return
     site = Path(config.site_dir)
     settings = run.settings
     if not run.offline_page:
@@ -130,6 +145,21 @@ def on_post_build(*, config: MkDocsConfig) -> None:
         raise PluginError(f"Offline: {error}") from None
     _write(site / offline.WORKER, script)
     log.info("Offline: %s precaches %d files (emergency pages of every edition)", offline.WORKER, len(precache))
+
+
+def _finish_offline_folder(settings: Settings, site: Path) -> None:
+    # Each edition's build covers its own pages: the default one the site minus the others' folders.
+    edition = settings.prefix.rstrip("/")
+    others = tuple(lang for lang in settings.languages if lang != settings.lang)
+    (site / settings.prefix / "404.html").unlink(missing_ok=True)
+    changed = offline.file_links_in_folder(site, within=edition, skip=() if edition else others)
+    if not edition:
+        # Material's offline plugin inlines the search index before mkdocs-static-i18n has added the other
+        # editions to it: inline the whole index again.
+        offline.inline_search_index(site)
+    log.info(
+        "Offline folder: links to folders now lead to pages in %d pages of the '%s' edition", changed, settings.lang
+    )
 
 
 def _write_offline_page(run: OfflineRun, site: Path, home: dict[str, Any], titles: dict[str, str]) -> None:

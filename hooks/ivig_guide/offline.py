@@ -32,7 +32,7 @@ from urllib.parse import unquote, urlsplit
 
 import lxml.html
 
-from ivig_guide.addresses import EMBED_DIR, site_target, url_of_page
+from ivig_guide.addresses import EMBED_DIR, relative_url, site_target, url_of_page
 from ivig_guide.errors import OutputError
 from ivig_guide.html_query import attributes, elements
 from ivig_guide.lock import Lock
@@ -66,6 +66,10 @@ STRINGS: dict[str, dict[str, str]] = {
         "saved": "These pages are saved on this device. You can open them now:",
         "short_name": "IVIg guide",
         "first_aid": "First aid",
+        "download": "Download the whole guide to use with no internet (zip file)",
+        "download_body": (
+            "Unzip it and open index.html from a folder or a USB stick: a clinic can give it to patients."
+        ),
     },
     "es": {
         "note": "Está sin conexión: esta es una copia guardada el {date}.",
@@ -74,6 +78,11 @@ STRINGS: dict[str, dict[str, str]] = {
         "saved": "Estas páginas están guardadas en este aparato. Puede abrirlas ahora:",
         "short_name": "Guía de IVIg",
         "first_aid": "Primeros auxilios",
+        "download": "Descargar la guía completa para usarla sin internet (archivo zip)",
+        "download_body": (
+            "Descomprímala y abra index.html desde una carpeta o una memoria USB: "
+            "una clínica puede dársela a sus pacientes."
+        ),
     },
 }
 
@@ -340,6 +349,97 @@ def _link_problem(value: str, page: Path, folder: Path, ids_of: Callable[[Path],
         if parts.fragment not in ids_of(resolved):
             return f"leads to #{parts.fragment}, which is not on that page."
     return None
+
+
+def file_links(html: str, *, page: str, folder: Path) -> str:
+    """Return a page of the offline folder with each link to a folder made a link to that folder's page.
+
+    With directory URLs off, MkDocs links pages as files, but links the guide's templates build from
+    directory addresses (the emergency banner, the language switcher, an edition's home) still end in
+    ``/``, which ``file://`` opens as a file listing: ``when-to-get-help/`` becomes ``when-to-get-help.html``
+    (or ``when-to-get-help/index.html``), ``./`` becomes ``index.html``. ``page`` is the page's path in
+    ``folder``; a link whose page is not in the folder is left for :func:`check_links` to report.
+    """
+    root = lxml.html.document_fromstring(html)
+    changes: dict[str, str] = {}
+    for link in elements(root, "//a[@href]"):
+        value = link.get("href") or ""
+        parts = urlsplit(value)
+        if parts.scheme or parts.netloc or value.startswith(("/", "#")) or value in changes:
+            continue
+        path = parts.path
+        if not (path == "" or path == "." or path.endswith("/")):
+            continue
+        target = posixpath.normpath(posixpath.join(posixpath.dirname(page), unquote(path)))
+        target = "" if target == "." else target
+        for candidate in (f"{target}.html" if target else "", f"{target}/index.html" if target else "index.html"):
+            if candidate and (folder / candidate).is_file():
+                relative = posixpath.relpath(candidate, posixpath.dirname(page) or ".")
+                changes[value] = (
+                    relative
+                    + (f"?{parts.query}" if parts.query else "")
+                    + (f"#{parts.fragment}" if parts.fragment else "")
+                )
+                break
+    for old, new in changes.items():
+        html = html.replace(f'href="{old}"', f'href="{new}"')
+    return html
+
+
+def file_links_in_folder(folder: Path, *, within: str = "", skip: tuple[str, ...] = ()) -> int:
+    """Apply :func:`file_links` to the pages under ``within`` of ``folder`` (not under ``skip``); return how many changed.
+
+    Links are resolved from ``folder``, so a link from one edition into another is made a file link too.
+    """
+    changed = 0
+    for path in sorted((folder / within).rglob("*.html")):
+        name = path.relative_to(folder).as_posix()
+        if name.split("/", 1)[0] in skip:
+            continue
+        text = path.read_text(encoding="utf-8")
+        updated = file_links(text, page=name, folder=folder)
+        if updated != text:
+            path.write_text(updated, encoding="utf-8")
+            changed += 1
+    return changed
+
+
+#: Material's search index, and the script its offline plugin inlines it in (``file://`` cannot fetch).
+SEARCH_INDEX = "search/search_index.json"
+SEARCH_SCRIPT = "search/search_index.js"
+
+
+def inline_search_index(folder: Path) -> None:
+    """Write the search index of ``folder`` into the script Material's search loads from ``file://``."""
+    index = folder / SEARCH_INDEX
+    if not index.is_file():
+        raise OfflineError(
+            f"{index} is missing: the offline folder needs Material's search plugin (mkdocs.offline.yml)."
+        )
+    (folder / SEARCH_SCRIPT).write_text(f"var __index = {index.read_text(encoding='utf-8')}", encoding="utf-8")
+
+
+#: Where a page of docs/ asks for the link to the offline folder's zip (the About page).
+DOWNLOAD_MARKER = "<!-- pg-offline-download -->"
+
+
+def render_download(markdown: str, *, lang: str, page_url: str, published: bool) -> str:
+    """Return the Markdown with the marker replaced by the link to the offline zip, or removed.
+
+    ``published`` is true only in builds that publish the zip (``make release``), so that no other build
+    links to a file it does not have.
+    """
+    if DOWNLOAD_MARKER not in markdown:
+        return markdown
+    if not published:
+        return markdown.replace(DOWNLOAD_MARKER, "")
+    words = strings(lang)
+    href = relative_url(OFFLINE_ZIP, page_url)
+    link = (
+        f'<p class="pg-offline-download"><a href="{href}" download>{words["download"]}</a>. '
+        f"{words['download_body']}</p>"
+    )
+    return markdown.replace(DOWNLOAD_MARKER, link)
 
 
 def write_zip(folder: Path, destination: Path, *, top: str = "ivig-guide") -> int:
