@@ -387,7 +387,7 @@ def file_links(html: str, *, page: str, folder: Path) -> str:
 
 
 def file_links_in_folder(folder: Path, *, within: str = "", skip: tuple[str, ...] = ()) -> int:
-    """Apply :func:`file_links` to the pages under ``within`` of ``folder`` (not under ``skip``); return how many changed.
+    """Apply :func:`file_links` to the pages under ``within`` of ``folder`` (not ``skip``); return how many changed.
 
     Links are resolved from ``folder``, so a link from one edition into another is made a file link too.
     """
