@@ -55,6 +55,8 @@ def _is_offline_copy(config: MkDocsConfig) -> bool:
     return bool(config.extra.get("offline_copy"))
 
 
+# After mkdocs-static-i18n (-100) has set this edition's language.
+@event_priority(-110)
 def on_config(config: MkDocsConfig) -> MkDocsConfig:
     """Tell the templates where this edition's manifest is, and whether this is the offline folder."""
     try:
