@@ -50,6 +50,8 @@ ICONS = (
     ("pg-icon-512.png", 512, "any"),
     ("pg-icon-maskable-512.png", 512, "maskable"),
 )
+#: The folders of the files pages load, which the worker saves as it sees them (besides what it precaches).
+ASSET_FOLDERS = ("assets/", "search/")
 #: How long a page may take from the network before the saved copy is shown.
 TIMEOUT_MS = 3000
 #: The zip the offline folder is published as, under the built site.
@@ -201,6 +203,7 @@ def worker_script(
         "default_language": settings.default_language,
         "editions": [lang for lang in languages if lang != settings.default_language],
         "skip": [f"{settings.edition_prefix(lang)}{EMBED_DIR}/" for lang in languages],
+        "assets": list(ASSET_FOLDERS),
         "offline": {lang: settings.edition_prefix(lang) + OFFLINE_PAGE for lang in languages},
         "notes": {lang: strings(lang)["note"] for lang in languages},
     }

@@ -177,8 +177,12 @@ self.addEventListener("fetch", (event) => {
   if (path === null || isEmbed(path)) return; // other sites, embed pages, fragments: never answered, never saved
   if (request.mode === "navigate") {
     event.respondWith(page(event, path));
-  } else {
-    const parsed = new URL(request.url);
-    event.respondWith(asset(event, parsed.origin + parsed.pathname));
+    return;
+  }
+  const url = SCOPE + path;
+  // The site's own files (stylesheets, scripts, icons, the search index) and what is precached; anything
+  // else (a browser's own /favicon.ico) goes to the network as if there were no worker.
+  if (PRECACHED.has(url) || GUIDE.assets.some((folder) => path.startsWith(folder))) {
+    event.respondWith(asset(event, url));
   }
 });
