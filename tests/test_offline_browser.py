@@ -225,7 +225,10 @@ def _build(project: Path, site: Path, port: int) -> None:
 
 @pytest.mark.slow
 def test_new_approval_replaces_the_saved_emergency_pages(context: BrowserContext, tmp_path: Path) -> None:
-    """Build A, visit it; approve new wording and publish B; one online visit; offline shows B's wording."""
+    """Build A, visit it; approve new wording and publish B; one online visit; offline shows B's wording.
+
+    The pages read before the update stay saved.
+    """
     project = copy_project(tmp_path / "project")
     port = free_port()
     site = tmp_path / "site"
@@ -241,6 +244,9 @@ def test_new_approval_replaces_the_saved_emergency_pages(context: BrowserContext
     new_step = first_step.replace(start, new_start, 1)
     with serve(site, port=port) as served:
         page = _first_visit(context, served)
+        visited = _plain_page(SETTINGS.default_language)
+        page.goto(served.url + visited, wait_until="load")
+        _wait_saved(page, served.url + visited)
         page.goto(served.url + url_of_page(entry.page), wait_until="load")
         old = page.evaluate("caches.keys()")
         source.write_text(text.replace(start, new_start), encoding="utf-8")
@@ -262,6 +268,8 @@ def test_new_approval_replaces_the_saved_emergency_pages(context: BrowserContext
         page.goto(served.url + url_of_page(entry.page), wait_until="load")
         assert _note(page)
         assert _steps(page, entry)[0] == " ".join(new_step.split())
+        page.goto(served.url + visited, wait_until="load")
+        assert _note(page), "a page read before the update stays saved"
 
 
 ROOT_LOCK = SETTINGS.lock_path

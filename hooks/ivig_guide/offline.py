@@ -33,6 +33,7 @@ from urllib.parse import unquote, urlsplit
 import lxml.html
 
 from ivig_guide.addresses import EMBED_DIR, relative_url, site_target, url_of_page
+from ivig_guide.emergency_blocks import KIND_ATTRIBUTE
 from ivig_guide.errors import OutputError
 from ivig_guide.html_query import attributes, elements
 from ivig_guide.lock import Lock
@@ -204,6 +205,7 @@ def worker_script(
         "editions": [lang for lang in languages if lang != settings.default_language],
         "skip": [f"{settings.edition_prefix(lang)}{EMBED_DIR}/" for lang in languages],
         "assets": list(ASSET_FOLDERS),
+        "guarded": f"{KIND_ATTRIBUTE}=",
         "offline": {lang: settings.edition_prefix(lang) + OFFLINE_PAGE for lang in languages},
         "notes": {lang: strings(lang)["note"] for lang in languages},
     }

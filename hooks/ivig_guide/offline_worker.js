@@ -67,14 +67,15 @@ self.addEventListener("activate", (event) => {
       const cache = await caches.open(CACHE);
       for (const name of await caches.keys()) {
         if (!name.startsWith(PREFIX) || name === CACHE) continue;
-        // Pages the reader opened stay saved, except those this version precaches anew (emergency pages).
+        // Pages the reader opened stay saved, except those this version precaches anew and any page with
+        // emergency sections: those were approved under an older lock.
         const old = await caches.open(name);
         for (const request of await old.keys()) {
           if (PRECACHED.has(request.url) || (await cache.match(request))) continue;
           const response = await old.match(request);
-          if (response && (response.headers.get("Content-Type") || "").startsWith("text/html")) {
-            await cache.put(request, response);
-          }
+          if (!response || !(response.headers.get("Content-Type") || "").startsWith("text/html")) continue;
+          if ((await response.clone().text()).includes(GUIDE.guarded)) continue;
+          await cache.put(request, response);
         }
         await caches.delete(name);
       }
