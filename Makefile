@@ -7,13 +7,14 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
 SITE := site
+OFFLINE := site-offline
 # Material 9.7+ prints an end-of-life banner on every build; silence it so real warnings stand out.
 export NO_MKDOCS_2_WARNING := 1
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
 NODE_TOOLS := tests/node
 
-.PHONY: help build serve test test-fast test-browser browser test-fonts handouts release screenshots \
+.PHONY: help build serve test test-fast test-browser browser test-fonts handouts offline release screenshots \
 	check-rendered check-emergency approve-emergency bench lint clean distclean
 
 help: ## List targets
@@ -75,10 +76,25 @@ test-browser: $(VENV)/.test-deps $(NODE_TOOLS)/node_modules/.installed test-font
 handouts: build browser ## Print the handouts (guide PDF, a PDF per page, emergency card) into site/ and check them
 	$(BIN)/python -m ivig_guide.handouts $(SITE)
 
-# HANDOUTS=true turns on the pages' links to the PDFs, which only a release prints. The rendered check
-# opens every copy of the guarded sections in Chromium, after the handouts, whose PDFs it also reads.
-release: ## Strict build, handouts, the emergency guard over every output and as rendered: site/ is published
+# The guide for a folder or USB stick, opened from file:// (mkdocs.offline.yml): guarded, its links checked
+# (each must open a file), checked as rendered, then packed into the site it is published with.
+offline: $(VENV)/.handout-deps browser ## Build site-offline/ (opened from file://), check it, pack $(SITE)/downloads/ivig-guide-offline.zip
+	@rm -rf $(OFFLINE).tmp
+	@if $(BIN)/mkdocs build --strict --config-file mkdocs.offline.yml --site-dir $(OFFLINE).tmp \
+	  && $(BIN)/python -m ivig_guide.emergency check $(OFFLINE).tmp --docs docs >/dev/null \
+	  && $(BIN)/python -m ivig_guide.offline check $(OFFLINE).tmp \
+	  && $(BIN)/python -m ivig_guide.rendered check $(OFFLINE).tmp --config mkdocs.offline.yml; then \
+	  rm -rf $(OFFLINE) && mv $(OFFLINE).tmp $(OFFLINE) \
+	  && $(BIN)/python -m ivig_guide.offline zip $(OFFLINE) $(SITE)/downloads/ivig-guide-offline.zip; \
+	else \
+	  rm -rf $(OFFLINE).tmp $(OFFLINE); echo "Offline folder failed: $(OFFLINE)/ was removed, nothing was packed." >&2; exit 1; \
+	fi
+
+# HANDOUTS=true turns on the pages' links to the PDFs and to the offline zip, which only a release makes.
+# The rendered check opens every copy of the guarded sections in Chromium, after the handouts, whose PDFs it also reads.
+release: ## Strict build, handouts, offline zip, the emergency guard over every output and as rendered: site/ is published
 	@if HANDOUTS=true $(MAKE) --no-print-directory handouts SITE=$(SITE) \
+	  && $(MAKE) --no-print-directory offline SITE=$(SITE) \
 	  && $(BIN)/python -m ivig_guide.release check $(SITE) --docs docs \
 	  && $(BIN)/python -m ivig_guide.rendered check $(SITE); then \
 	  echo "Release ready in $(SITE)/"; \
@@ -114,7 +130,7 @@ lint: $(VENV)/.test-deps ## Lint, check formatting and check types (mypy --stric
 	$(BIN)/ruff check . && $(BIN)/ruff format --check . && $(BIN)/mypy
 
 clean: ## Remove built output and caches
-	rm -rf $(SITE) $(SITE).tmp $(SITE).approve screenshots .pytest_cache .hypothesis .ruff_cache
+	rm -rf $(SITE) $(SITE).tmp $(SITE).approve $(OFFLINE) $(OFFLINE).tmp screenshots .pytest_cache .hypothesis .ruff_cache
 	find . -name __pycache__ -not -path './$(VENV)/*' -prune -exec rm -rf {} +
 
 distclean: clean ## Also remove the virtual environment and the Node tools

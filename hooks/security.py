@@ -78,7 +78,9 @@ def on_post_build(*, config: MkDocsConfig) -> None:
         # Each language's build covers its own edition: the default one the site minus the others' folders.
         folder = Path(config.site_dir) / settings.prefix
         skip = tuple(lang for lang in settings.languages if lang != settings.lang) if not settings.prefix else ()
-        result = csp.add_policy_to_folder(folder, inline_scripts=Command.serving, skip=skip)
+        # The offline folder (mkdocs.offline.yml) runs Material's search through the iframe-worker shim.
+        shim = bool(config.extra.get("offline_copy"))
+        result = csp.add_policy_to_folder(folder, inline_scripts=Command.serving, skip=skip, iframe_worker=shim)
     except csp.CspError as error:
         raise PluginError(f"Content-Security-Policy: {error}") from None
     if result.findings:

@@ -23,7 +23,7 @@ from ivig_guide.lock import Lock
 from ivig_guide.page_check import check_page
 
 ROOT = Path(__file__).resolve().parent.parent
-PROJECT_PARTS = ("docs", "overrides", "hooks", "mkdocs.yml", "Makefile")
+PROJECT_PARTS = ("docs", "overrides", "hooks", "mkdocs.yml", "mkdocs.offline.yml", "Makefile")
 
 
 @cache

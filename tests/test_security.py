@@ -72,12 +72,12 @@ def test_policy_hashes_exactly_the_inline_scripts_that_run() -> None:
 
 
 def test_policy_allows_only_what_the_site_uses() -> None:
-    """Deny by default; allow the site's own files, data: images, its search index and worker; nothing else."""
+    """Deny by default; allow the site's own files, data: images, search index, workers and manifest; nothing else."""
     policy = policy_of(csp.add_policy(PAGE))
     assert policy["default-src"] == ["'none'"]
     assert policy["style-src"][:1] == ["'self'"]
     assert policy["img-src"] == ["'self'", "data:"]
-    for name in ("font-src", "connect-src", "worker-src", "base-uri"):
+    for name in ("font-src", "connect-src", "worker-src", "manifest-src", "base-uri"):
         assert policy[name] == ["'self'"], name
     assert policy["form-action"] == ["'none'"] and policy["object-src"] == ["'none'"]
     every_source = [source for sources in policy.values() for source in sources]

@@ -4,8 +4,9 @@ GitHub Pages cannot send headers, so each HTML document carries its own policy, 
 ``<head>`` before any script or stylesheet. The policy allows only what the site itself uses: its own
 files, the inline scripts actually present in that document (by their SHA-256 hash, never
 ``'unsafe-inline'``), ``data:`` images (Material's icons are CSS masks with ``data:`` SVGs), the
-search index (``connect-src``) and Material's search worker (``worker-src``). Everything else, any
-other host included, falls to ``default-src 'none'``.
+search index (``connect-src``), Material's search worker and the guide's service worker
+(``worker-src``) and the web app manifest (``manifest-src``). Everything else, any other host included,
+falls to ``default-src 'none'``.
 
 Left out on purpose:
 
@@ -13,7 +14,6 @@ Left out on purpose:
 - ``upgrade-insecure-requests``: the site makes no insecure request to upgrade (every URL it loads is
   relative), and on a plain-http loopback server (tests, previews) the browser would rewrite the
   site's own requests to https and break them;
-- ``manifest-src``: the site has no web app manifest, so ``default-src 'none'`` covers it.
 
 Inline event handlers (``onclick=``) and ``javascript:`` URLs cannot be allowed by hash without
 ``'unsafe-hashes'`` for scripts, so they are reported as findings instead: move the code to a file.
@@ -28,6 +28,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import html
+import json
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -48,6 +49,7 @@ BASE_POLICY: dict[str, tuple[str, ...]] = {
     "font-src": ("'self'",),
     "connect-src": ("'self'",),
     "worker-src": ("'self'",),
+    "manifest-src": ("'self'",),
     "base-uri": ("'self'",),
     "form-action": ("'none'",),
     "object-src": ("'none'",),
@@ -113,6 +115,7 @@ class Inventory:
     head_end_of_tag: int | None = None  # offset just after the <head …> start tag
     charset_end_of_tag: int | None = None  # offset just after <meta charset>, if it precedes any resource
     has_html: bool = False
+    search_worker: str | None = None  # the search worker's URL in Material's configuration (``#__config``)
 
     @property
     def is_document(self) -> bool:
@@ -180,6 +183,12 @@ def _scan_content(text: str, found: Inventory) -> None:
     for script in elements(root, "//script[not(@src)]"):
         if (script.get("type") or "").strip().lower() in SCRIPT_TYPES:
             found.scripts.append(script.text or "")
+    for config in elements(root, "//script[@id='__config']"):
+        try:
+            worker = json.loads(config.text or "{}").get("search")
+        except (ValueError, AttributeError):
+            worker = None
+        found.search_worker = worker if isinstance(worker, str) else None
     found.styles += [style.text or "" for style in elements(root, "//style")]
     found.style_attributes += [attribute.value for attribute in attributes(root, "//@style")]
     for attribute in attributes(root, "//@*[starts-with(name(), 'on')]"):
@@ -214,17 +223,37 @@ def _unique(items: Iterable[str]) -> list[str]:
     return list(dict.fromkeys(items))
 
 
-def build_policy(inventory: Inventory, *, inline_scripts: bool = False) -> str:
+#: The inline script the vendored iframe-worker 1.0.4 shim (overrides/assets/javascripts/vendor/iframe-worker/)
+#: writes into its hidden frame for a worker at ``{url}``: its two helpers' source text, then an error handler.
+#: The frame inherits the page's policy, so the page must allow this script by its hash.
+IFRAME_WORKER_SCRIPT = (
+    'postMessage=function c(s,n){parent.postMessage(s,n||"*")};'
+    "importScripts=function d(...s){return s.reduce((n,e)=>n.then(()=>new Promise(r=>{let t="
+    'document.createElement("script");t.src=e,t.onload=r,document.body.appendChild(t)})),Promise.resolve())};'
+    'addEventListener("error",({error})=>{parent.dispatchEvent(new ErrorEvent("error",{filename:"{url}",error}))})'
+)
+
+
+def iframe_worker_script(worker_url: str) -> str:
+    """Return the inline script the iframe-worker shim runs for a worker at ``worker_url``."""
+    return IFRAME_WORKER_SCRIPT.replace("{url}", worker_url)
+
+
+def build_policy(inventory: Inventory, *, inline_scripts: bool = False, iframe_worker: bool = False) -> str:
     """Return the policy for a document: the base policy plus the hashes of its own inline code.
 
     ``inline_scripts=True`` allows every inline script instead of hashing them: only for a live
-    preview, whose server injects a new inline script into every page it sends.
+    preview, whose server injects a new inline script into every page it sends. ``iframe_worker=True``
+    (the offline folder, opened from ``file://``) also allows the script the iframe-worker shim writes
+    for the page's search worker.
     """
     directives = {name: list(sources) for name, sources in BASE_POLICY.items()}
     if inline_scripts:
         directives["script-src"].append("'unsafe-inline'")
     else:
         directives["script-src"] += _unique(hash_source(code) for code in inventory.scripts)
+        if iframe_worker and inventory.search_worker:
+            directives["script-src"].append(hash_source(iframe_worker_script(inventory.search_worker)))
     directives["style-src"] += _unique(hash_source(code) for code in inventory.styles)
     if inventory.style_attributes:
         directives["style-src"] += ["'unsafe-hashes'"] + _unique(
@@ -257,12 +286,13 @@ def check_inline_code(text: str, *, file: str = "<html>") -> list[Finding]:
     return _findings(scan(text), file)
 
 
-def _with_policy(text: str, found: Inventory, *, file: str, inline_scripts: bool) -> str:
+def _with_policy(text: str, found: Inventory, *, file: str, inline_scripts: bool, iframe_worker: bool = False) -> str:
     if found.head_end_of_tag is None:
         raise CspError(f"{file}: has no <head>, so no Content-Security-Policy can be added; give it <html><head>.")
     at = found.charset_end_of_tag if found.charset_end_of_tag is not None else found.head_end_of_tag
     edits = [(start, end, "") for start, end in found.existing_policies]
-    edits.append((at, at, policy_meta(build_policy(found, inline_scripts=inline_scripts))))
+    policy = build_policy(found, inline_scripts=inline_scripts, iframe_worker=iframe_worker)
+    edits.append((at, at, policy_meta(policy)))
     # Apply from the end so earlier offsets stay valid; an insertion at the end of a removed span goes after it.
     for start, end, replacement in sorted(edits, key=lambda edit: (edit[0], edit[1]), reverse=True):
         text = text[:start] + replacement + text[end:]
@@ -297,7 +327,7 @@ class FolderResult:
 
 
 def add_policy_to_folder(
-    folder: Path | str, *, inline_scripts: bool = False, skip: tuple[str, ...] = ()
+    folder: Path | str, *, inline_scripts: bool = False, skip: tuple[str, ...] = (), iframe_worker: bool = False
 ) -> FolderResult:
     """Add a policy to every HTML document under ``folder``, in place; report code the policies block.
 
@@ -306,7 +336,8 @@ def add_policy_to_folder(
     checked for blocked inline code. Nothing is written unless every document passed: with any
     finding the folder is left as it was and the findings are returned; a document without
     ``<head>`` raises :class:`CspError`. The folders named in ``skip`` (relative to ``folder``, such as
-    another language edition's ``es``, which its own build covers) are left out.
+    another language edition's ``es``, which its own build covers) are left out. ``iframe_worker`` is
+    passed to :func:`build_policy`.
     """
     root = Path(folder)
     result = FolderResult()
@@ -321,7 +352,7 @@ def add_policy_to_folder(
         if not found.is_document:
             result.fragments.append(path)
             continue
-        updated = _with_policy(text, found, file=name, inline_scripts=inline_scripts)
+        updated = _with_policy(text, found, file=name, inline_scripts=inline_scripts, iframe_worker=iframe_worker)
         if updated != text:
             updates.append((path, updated))
         result.documents.append(path)

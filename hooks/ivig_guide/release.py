@@ -119,18 +119,23 @@ def check_translation_drift(site: Path, results: Sequence[PageResult], *, lock: 
     return findings
 
 
+#: Where the offline folder's zip is published (ivig_guide.offline.OFFLINE_ZIP).
+DOWNLOADS_DIR = "downloads"
+
+
 def dead_handout_links(site: Path) -> list[str]:
-    """Return a line for each link in the site's HTML to a handout file that is not there."""
+    """Return a line for each link in the site's HTML to a handout or download (the offline zip) that is not there."""
     dead = []
     base = "http://site.invalid/"
+    folders = (f"{HANDOUTS_DIR}/", f"{DOWNLOADS_DIR}/")
     for path in sorted(site.rglob("*.html")):
         html = path.read_text(encoding="utf-8", errors="replace")
-        if f"{HANDOUTS_DIR}/" not in html:
+        if not any(folder in html for folder in folders):
             continue
         here = urljoin(base, path.relative_to(site).as_posix())
         for link in lxml.html.document_fromstring(html).iter("a"):
             target = urlsplit(urljoin(here, link.get("href", "")))
-            if not target.geturl().startswith(base) or f"/{HANDOUTS_DIR}/" not in target.path:
+            if not target.geturl().startswith(base) or not any(f"/{folder}" in target.path for folder in folders):
                 continue
             if not (site / unquote(target.path.lstrip("/"))).is_file():
                 dead.append(f"{path.relative_to(site)}: the link to {link.get('href')} leads to no file.")

@@ -125,14 +125,20 @@ class Copy:
 
 
 def guarded_pages(site: Path) -> list[str]:
-    """Return the site-relative URLs of every built page that holds a guarded section, fragments aside."""
+    """Return the site-relative URLs of every built page that holds a guarded section, fragments aside.
+
+    A page is ``<page>/index.html`` (its URL the folder's), or ``<page>.html`` in a folder built without
+    directory URLs (the offline folder).
+    """
     urls = []
-    for path in sorted(site.rglob("index.html")):
+    for path in sorted(site.rglob("*.html")):
         relative = path.relative_to(site).as_posix()
-        if relative.startswith("embed/fragments/"):
+        if split_url(relative)[1].startswith("embed/fragments/"):
             continue
         if "data-pg-safety=" in path.read_text(encoding="utf-8", errors="replace"):
-            urls.append(relative[: -len("index.html")])
+            urls.append(
+                relative.removesuffix("index.html") if relative.rsplit("/", 1)[-1] == "index.html" else relative
+            )
     return urls
 
 
@@ -163,7 +169,7 @@ def expected_sections(url: str, *, lock: Lock, lang: str) -> set[str]:
         return {entry.id for entry in entries}
     if url == "print/emergency-card/":
         return set(card_section_ids(lock, lang)) & {entry.id for entry in entries}
-    page = url.removeprefix("embed/").rstrip("/") or "index"
+    page = url.removeprefix("embed/").removesuffix(".html").rstrip("/") or "index"
     return {entry.id for entry in entries if entry.page.removesuffix(".md") in (page, f"{page}/index")}
 
 
