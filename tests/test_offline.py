@@ -14,7 +14,7 @@ from pathlib import Path
 
 import lxml.html
 import pytest
-from conftest import DOCS, EDITION_PAGES, LOCK, ROOT, SETTINGS, BuiltSite, url_of
+from conftest import DOCS, EDITION_PAGES, LOCK, ROOT, SETTINGS, BuiltSite, edition_config, url_of
 from PIL import Image
 
 from ivig_guide import csp, offline
@@ -142,7 +142,7 @@ def test_each_edition_has_a_manifest_with_icons_and_a_first_aid_shortcut(built_s
     """Link each edition's manifest from its pages; its icons are PNGs of their size; its shortcut opens first aid."""
     where = SETTINGS.edition_prefix(lang) + offline.MANIFEST
     data = json.loads((built_site.path / where).read_text(encoding="utf-8"))
-    assert data["lang"] == lang and data["name"] == SETTINGS.site_name and data["short_name"]
+    assert data["lang"] == lang and data["name"] == edition_config(lang)["site_name"] and data["short_name"]
     assert len(data["short_name"]) <= 12, "the home screen shows about 12 characters"
 
     def resolve(value: str) -> str:
