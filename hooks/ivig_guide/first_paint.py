@@ -51,15 +51,20 @@ LATE_ID = "pg-late-styles"
 #: Marks each stylesheet link loaded after the first paint; ``data-pg-settled`` is added once it loaded or failed.
 LATE_ATTRIBUTE = "data-pg-late"
 #: Inserts the links of the ``<noscript>`` once the page has painted (at once in a hidden tab, which paints
-#: nothing, and in print media, so a printed page waits for them), and marks each link when it has loaded or
-#: failed, and the ``<noscript>`` when it inserted them.
+#: nothing, and in print media, so a printed page waits for them). Each link is inserted for print media
+#: only and gets its own media back when every one of them has loaded or failed, all in one go, so the page
+#: is laid out once with all of them (one sheet applied before the next would move it); each link is then
+#: marked ``data-pg-settled``, and the ``<noscript>`` marked when it inserted them.
 LOADER_JS = (
     "(function(){var n=document.getElementById('pg-late-styles');if(!n)return;"
     "function load(){if(n.hasAttribute('data-pg-loaded'))return;n.setAttribute('data-pg-loaded','');"
-    "n.insertAdjacentHTML('afterend',n.textContent);"
-    "document.querySelectorAll('link[data-pg-late]').forEach(function(l){"
-    "function done(){l.setAttribute('data-pg-settled','')}"
-    "if(l.sheet)done();else{l.addEventListener('load',done);l.addEventListener('error',done)}})}"
+    "var t=document.createElement('template');t.innerHTML=n.textContent;"
+    "var ls=[].slice.call(t.content.querySelectorAll('link[data-pg-late]')),left=ls.length;"
+    "ls.forEach(function(l){var m=l.media||'all';l.media='print';"
+    "function done(){l.removeEventListener('load',done);l.removeEventListener('error',done);l.pgMedia=m;"
+    "if(--left===0)ls.forEach(function(k){k.media=k.pgMedia;k.setAttribute('data-pg-settled','')})}"
+    "l.addEventListener('load',done);l.addEventListener('error',done)});"
+    "n.parentNode.insertBefore(t.content,n.nextSibling)}"
     "addEventListener('beforeprint',load);"
     "if(document.visibilityState==='hidden'||matchMedia('print').matches)load();"
     "else requestAnimationFrame(function(){setTimeout(load,0)})})()"
