@@ -93,8 +93,9 @@ offline: $(VENV)/.handout-deps browser ## Build site-offline/ (opened from file:
 # HANDOUTS=true turns on the pages' links to the PDFs and to the offline zip, which only a release makes.
 # The rendered check opens every copy of the guarded sections in Chromium, after the handouts, whose PDFs it also reads.
 release: ## Strict build, handouts, offline zip, the emergency guard over every output and as rendered: site/ is published
-	@if HANDOUTS=true $(MAKE) --no-print-directory handouts SITE=$(SITE) \
+	@if HANDOUTS=true $(MAKE) --no-print-directory build SITE=$(SITE) \
 	  && $(MAKE) --no-print-directory offline SITE=$(SITE) \
+	  && $(BIN)/python -m ivig_guide.handouts $(SITE) \
 	  && $(BIN)/python -m ivig_guide.release check $(SITE) --docs docs \
 	  && $(BIN)/python -m ivig_guide.rendered check $(SITE); then \
 	  echo "Release ready in $(SITE)/"; \
