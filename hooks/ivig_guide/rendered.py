@@ -366,7 +366,8 @@ DROP_JS = "() => { document.adoptedStyleSheets = document.adoptedStyleSheets.sli
 #: then for fonts and animations.
 SETTLE_JS = """async () => {
   const late = document.getElementById("LATE_ID");
-  const settled = () => !late || (late.hasAttribute("data-pg-loaded") &&
+  // With scripting off the <noscript> holds parsed links, which apply as they load: nothing to wait for.
+  const settled = () => !late || late.querySelector("link") !== null || (late.hasAttribute("data-pg-loaded") &&
     [...document.querySelectorAll("link[LATE_ATTRIBUTE]")].every((l) => l.hasAttribute("data-pg-settled")));
   for (let waited = 0; !settled() && waited < 10000; waited += 20) await new Promise((r) => setTimeout(r, 20));
   await document.fonts.ready;
