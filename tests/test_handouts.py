@@ -97,6 +97,21 @@ def released(tmp_path_factory: pytest.TempPathFactory) -> Released:
         port=free_port(),
         extra_env={"HANDOUTS": "true", "SITE_URL": PUBLIC_URL},
     )
+    # As `make release` does: the offline zip, which the About pages link to, is packed before the printing.
+    offline = site.path.parent / "site-offline"
+    for command in (
+        ["-m", "mkdocs", "build", "--strict", "--config-file", "mkdocs.offline.yml", "--site-dir", str(offline)],
+        ["-m", "ivig_guide.offline", "zip", str(offline), str(site.path / "downloads" / "ivig-guide-offline.zip")],
+    ):
+        packed = subprocess.run(
+            [sys.executable, *command],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            check=False,
+            env={**os.environ, "PYTHONPATH": str(ROOT / "hooks"), "NO_MKDOCS_2_WARNING": "1", "SITE_URL": PUBLIC_URL},
+        )
+        assert packed.returncode == 0, packed.stderr
     printed = _run_handouts(site.path)
     assert printed.returncode == 0, printed.stderr
     return Released(site, printed)
