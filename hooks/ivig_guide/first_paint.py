@@ -42,6 +42,7 @@ import tinycss2
 from tinycss2 import ast
 
 from ivig_guide.errors import GuideError
+from ivig_guide.fragment_css import split_selectors
 
 #: The first TCP window a server sends without waiting (10 segments of about 1,400 bytes): what a page's
 #: HTML, gzip-compressed at level 9, must fit in for its first paint to need one round trip.
@@ -123,25 +124,6 @@ def _uses(tokens: Iterable[Token]) -> set[str]:
     return found
 
 
-def _split_selectors(prelude: Sequence[Token]) -> list[list[Token]]:
-    """Return the selectors of a selector list, split at its top-level commas, without outer spaces."""
-    selectors: list[list[Token]] = [[]]
-    for token in prelude:
-        if token.type == "literal" and token.value == ",":
-            selectors.append([])
-        elif token.type != "comment":
-            selectors[-1].append(token)
-    out = []
-    for selector in selectors:
-        while selector and selector[0].type == "whitespace":
-            selector.pop(0)
-        while selector and selector[-1].type == "whitespace":
-            selector.pop()
-        if selector:
-            out.append(selector)
-    return out
-
-
 def _without_pseudo(tokens: Sequence[Token]) -> list[Token]:
     """Return a selector without its pseudo-classes and pseudo-elements (it then matches more, never less)."""
     out: list[Token] = []
@@ -195,7 +177,7 @@ def parse_stylesheets(sources: Sequence[tuple[str, str]]) -> Stylesheets:
                 for item in tinycss2.parse_blocks_contents(rule.content, skip_comments=True, skip_whitespace=True)
                 if isinstance(item, ast.Declaration)
             )
-            selectors = _split_selectors(rule.prelude)
+            selectors = split_selectors(rule.prelude)
             index = len(rules)
             rules.append(StyleRule(conditions, tuple(tinycss2.serialize(s) for s in selectors), declarations))
             for position, selector in enumerate(selectors):

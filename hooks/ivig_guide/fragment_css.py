@@ -86,8 +86,8 @@ def _scope(rules: Iterable[Token], wrapper: str, renamed: dict[str, str]) -> Ite
     for rule in rules:
         if isinstance(rule, ast.QualifiedRule):
             body, needs = _declarations(rule.content, renamed)
-            selectors = tuple(_scope_selector(selector, wrapper) for selector in _split_selectors(rule.prelude))
-            requires = tuple(_required(selector) for selector in _split_selectors(rule.prelude))
+            selectors = tuple(_scope_selector(selector, wrapper) for selector in split_selectors(rule.prelude))
+            requires = tuple(_required(selector) for selector in split_selectors(rule.prelude))
             yield Rule(selectors, body, needs=needs, requires=requires)
         elif isinstance(rule, ast.AtRule):
             keyword = rule.lower_at_keyword
@@ -103,7 +103,7 @@ def _scope(rules: Iterable[Token], wrapper: str, renamed: dict[str, str]) -> Ite
             # Everything else (@charset, @import, @namespace, @page, @font-face, other @property) is dropped.
 
 
-def _split_selectors(prelude: Sequence[Token]) -> list[list[Token]]:
+def split_selectors(prelude: Sequence[Token]) -> list[list[Token]]:
     """Return the selectors of a comma-separated selector list, as token lists without outer spaces."""
     selectors: list[list[Token]] = [[]]
     for token in prelude:
