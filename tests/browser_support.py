@@ -126,6 +126,19 @@ def open_search(page: Page, query: str) -> list[str]:
     return page.eval_on_selector_all("#pg-search .pg-search__link", "(links) => links.map((a) => a.href)")
 
 
+# Material's result line in the page's own language (its `__config` translations): the placeholder, and
+# the line that says the search is done (none, one or a count of documents). Waiting on English text
+# alone would return at once on a Spanish page, before the index has loaded.
+_MATERIAL_SEARCH_STATE_JS = r"""(want) => {
+  const t = JSON.parse(document.getElementById("__config").textContent).translations;
+  const text = document.querySelector(".md-search-result__meta").textContent.trim();
+  if (want === "placeholder") return text === t["search.result.placeholder"];
+  const escape = (s) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+  const count = new RegExp("^" + escape(t["search.result.other"]).replace("#", "[\\d.,k]+") + "$");
+  return text === t["search.result.none"] || text === t["search.result.one"] || count.test(text);
+}"""
+
+
 def open_material_search(page: Page, query: str) -> list[str]:
     """Open Material's search box (a copy built with its search plugin), search ``query``, return the result links."""
     box = page.locator("input.md-search__input")
@@ -138,12 +151,10 @@ def open_material_search(page: Page, query: str) -> list[str]:
     # search for the whole query, so the results shown are never those of a part of it.
     box.fill("")
     box.press("End")
-    page.locator(".md-search-result__meta", has_text="Type to start searching").wait_for(state="attached")
+    page.wait_for_function(_MATERIAL_SEARCH_STATE_JS, arg="placeholder", timeout=30000)
     box.fill(query)
     box.press("End")
-    page.wait_for_function(
-        """() => !/Type to start|Initializing/.test(document.querySelector(".md-search-result__meta").textContent)"""
-    )
+    page.wait_for_function(_MATERIAL_SEARCH_STATE_JS, arg="done", timeout=30000)
     # Let the dialog's fade-in finish: text caught half-faded would fail a contrast check it passes.
     page.wait_for_function("() => document.getAnimations().every((animation) => animation.playState !== 'running')")
     return page.eval_on_selector_all(

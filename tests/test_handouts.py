@@ -33,6 +33,7 @@ from guard_support import build_project, copy_project, replace_in, set_clinic
 
 from ivig_guide.editions import readable_date
 from ivig_guide.emergency_blocks import prefixes
+from ivig_guide.handouts import PRINT_FONT_JS
 from ivig_guide.lock import LOCK_VERSION, LockError, diff_sections, dump_lock, load_lock
 from ivig_guide.pdf_check import check_pdf_fonts, check_pdf_text, normalise, pdf_fonts, pdf_text
 from ivig_guide.pdf_post import check_pdf_links, mark_artifacts, pdf_links
@@ -866,7 +867,7 @@ def test_card_fits_one_page_at_readable_sizes(
     page = browser.new_page()
     page.emulate_media(media="print")
     page.goto(long_clinic_card + edition + CARD_PAGE.removesuffix("index.html"))
-    page.evaluate("document.fonts.ready")
+    assert page.evaluate(PRINT_FONT_JS) == []
     entries = card_entries(LOCK, lang)
     assert entries
     body = [f"#{entry.id} p" for entry in entries] + [".pg-card__meta"]

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 import lxml.html
 import pytest
+from browser_support import open_material_search
 from conftest import LOCK, ROOT, SETTINGS
 from guard_support import BUILDS, copy_project
 
@@ -161,22 +162,6 @@ def file_page(browser: Browser) -> Iterator[tuple[Page, list[str]]]:
     context.close()
 
 
-def _search(page: Page, query: str) -> list[str]:
-    """Search with Material's search box and return the result links."""
-    box = page.locator("input.md-search__input")
-    box.focus()
-    box.fill(query)
-    box.press("End")
-    page.wait_for_function(
-        """() => !/Type to start|Initializing/.test(document.querySelector(".md-search-result__meta").textContent)""",
-        timeout=15000,
-    )
-    links: list[str] = page.eval_on_selector_all(
-        ".md-search-result__item > a.md-search-result__link", "(links) => links.map((a) => a.href)"
-    )
-    return links
-
-
 @pytest.mark.browser
 @pytest.mark.parametrize("lang", LANGUAGES)
 def test_offline_folder_from_file_shows_the_steps_follows_the_banner_and_searches(
@@ -203,7 +188,7 @@ def test_offline_folder_from_file_shows_the_steps_follows_the_banner_and_searche
     first_step_word = next(
         word for word in " ".join(first_aid[0].section.blocks("steps")[0]).split() if len(word) > 7 and word.isalpha()
     )
-    found = _search(page, first_step_word)
+    found = open_material_search(page, first_step_word)
     assert found, f"searching {first_step_word!r} from file:// found nothing"
     assert all(link.startswith("file://") for link in found)
     assert not errors, errors

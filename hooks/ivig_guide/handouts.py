@@ -120,8 +120,10 @@ def _meta(path: Path, name: str) -> str:
     return " ".join(found.get("content", "").split()) if found is not None else ""
 
 
-#: Wait for every font the printed page uses, then return the faces that failed to load.
+#: Wait for every font the printed page uses, then return the faces that failed to load. Reading a size
+#: first lays the page out, which asks for its fonts: before that, ``fonts.ready`` may resolve at once.
 PRINT_FONT_JS = """async () => {
+  void document.body.offsetHeight;
   await document.fonts.ready;
   const failed = [...document.fonts].filter((face) => face.status === "error");
   return failed.map((face) => `${face.family} ${face.weight} ${face.style}`);
