@@ -84,6 +84,12 @@ class BuildOutcome:
 BUILDS: list[Path] = []
 
 
+def copy_pages(site: Path, dest: Path) -> Path:
+    """Copy the HTML pages of a built site (all the standalone checks read) into ``dest``, to damage by hand."""
+    shutil.copytree(site, dest, ignore=lambda folder, names: [n for n in names if "." in n and not n.endswith(".html")])
+    return dest
+
+
 def build_project(project: Path) -> BuildOutcome:
     """Build a copied project in-process, strictly, and return whether it passed and what it said."""
     BUILDS.append(project)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import functools
 from urllib.parse import urljoin, urlsplit
 
 import lxml.etree
@@ -59,12 +60,13 @@ def test_no_english_page_under_a_spanish_address(built_site: BuiltSite) -> None:
     assert not (built_site.path / "es" / "maintainers").exists()
 
 
-def _omit_pages(lang: str) -> list[str]:
+@functools.cache
+def _omit_pages(lang: str) -> tuple[str, ...]:
     """Return the pages an edition leaves out, as mkdocs.yml's i18n settings for that language name them."""
     plugins = load_config_file(ROOT / "mkdocs.yml")["plugins"]
     i18n = next(item["i18n"] for item in plugins if isinstance(item, dict) and "i18n" in item)
     language = next(language for language in i18n["languages"] if language["locale"] == lang)
-    return list((language.get("extra") or {}).get("omit_pages") or [])
+    return tuple((language.get("extra") or {}).get("omit_pages") or [])
 
 
 def _english_links(site, page: str, untranslated: set[str]) -> int:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 import shutil
@@ -17,7 +18,7 @@ import tinycss2
 from browser_support import PHONE, describe_violations, run_axe, wait_until
 from conftest import EDITION_PAGES, LOCK, NUMBER, PAGES, SETTINGS, TRANSLATIONS, BuiltSite, page_html, url_of
 from english_text import english_in
-from guard_support import build_project, copy_project
+from guard_support import build_project, copy_pages, copy_project
 
 from ivig_guide import embed, fragment_css
 from ivig_guide.emergency_blocks import KIND_ATTRIBUTE
@@ -313,7 +314,7 @@ def test_fragment_is_content_with_scoped_css_and_no_script(built_site: BuiltSite
     style = root.find("style").text
     assert ".ivig-guide .md-typeset" in style
     assert (".ivig-guide .md-typeset .pg-safety" in style) == (_original(page) in EMERGENCY_PAGES)
-    assert _independent_css_problems(style) == []
+    assert _independent_css_problems(style) == ()
     for link in root.iter("a"):
         href = link.get("href", "")
         assert href.startswith(("#", "tel:", "mailto:", "http://", "https://")), href
@@ -325,7 +326,8 @@ def test_fragment_is_content_with_scoped_css_and_no_script(built_site: BuiltSite
     assert text == _doc(page_html(built_site, url_of(page))).find(".//article").text_content().split()
 
 
-def _independent_css_problems(style: str) -> list[str]:
+@functools.cache
+def _independent_css_problems(style: str) -> tuple[str, ...]:
     """Read a fragment's CSS with tinycss2 alone (not the scoping code) and return what leaks into a portal."""
     problems: list[str] = []
     wrapper = f".{embed.WRAPPER_CLASS}"
@@ -357,7 +359,7 @@ def _independent_css_problems(style: str) -> list[str]:
                         problems.append(f"bare rem in {tinycss2.serialize(rule.prelude).strip()}")
 
     walk(tinycss2.parse_stylesheet(style, skip_comments=True, skip_whitespace=True))
-    return problems
+    return tuple(problems)
 
 
 # --------------------------------------------------------------------------- the guard over embeds
@@ -388,7 +390,7 @@ def _drop_last_step(html: str) -> str:
 def test_check_embeds_catches_a_lost_step(built_site: BuiltSite, tmp_path: Path, damaged, rules: set[str]) -> None:
     """Report an embed page or fragment whose first aid lost a step, naming the file and the source line."""
     site = tmp_path / "site"
-    shutil.copytree(built_site.path, site)
+    copy_pages(built_site.path, site)
     path = damaged(site)
     html = path.read_text(encoding="utf-8")
     path.write_text(_drop_last_step(html), encoding="utf-8")
@@ -403,7 +405,7 @@ def test_check_embeds_catches_a_lost_step(built_site: BuiltSite, tmp_path: Path,
 def test_check_embeds_catches_a_missing_embed(built_site: BuiltSite, tmp_path: Path, rule: str) -> None:
     """Report the approved sections of a page whose embed is not in the built folder."""
     site = tmp_path / "site"
-    shutil.copytree(built_site.path, site)
+    copy_pages(built_site.path, site)
     shutil.rmtree(site / "embed" / "when-to-get-help")
     findings = embed.check_embeds(site, lock=LOCK, number=NUMBER)
     assert {(f.page, f.rule) for f in findings} == {("when-to-get-help.md", rule)}
@@ -416,7 +418,7 @@ def test_standalone_embed_check(built_site: BuiltSite, tmp_path: Path, capsys: p
     assert embed.main(["check", str(built_site.path), *options]) == 0
     assert "keep their emergency sections intact" in capsys.readouterr().out
     site = tmp_path / "site"
-    shutil.copytree(built_site.path, site)
+    copy_pages(built_site.path, site)
     page = site / "embed" / "anaphylaxis" / "index.html"
     page.write_text(
         page.read_text(encoding="utf-8").replace(f'href="tel:{NUMBER}"', f'href="tel:{NUMBER}0"'), encoding="utf-8"

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 from conftest import LOCK, NUMBER, SETTINGS, BuiltSite
-from guard_support import ROOT, Edit, build_project, copy_project, render, replace_in, run_make
+from guard_support import ROOT, Edit, build_project, copy_pages, copy_project, render, replace_in, run_make
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -384,7 +384,7 @@ def test_standalone_check_passes_on_built_site(built_copy: Path) -> None:
 def test_standalone_check_catches_hand_damage(built_copy: Path, tmp_path: Path, damage, expected: str) -> None:
     """Fail a copy of the built site whose anaphylaxis page was damaged by hand, naming file and line."""
     site = tmp_path / "site"
-    shutil.copytree(built_copy, site)
+    copy_pages(built_copy, site)
     page = site / "anaphylaxis" / "index.html"
     html = page.read_text(encoding="utf-8")
     damaged = damage(html)
@@ -399,7 +399,7 @@ def test_standalone_check_catches_hand_damage(built_copy: Path, tmp_path: Path, 
 def test_standalone_check_catches_deleted_page(built_copy: Path, tmp_path: Path) -> None:
     """Report the sections of a page that is missing from the built folder."""
     site = tmp_path / "site"
-    shutil.copytree(built_copy, site)
+    copy_pages(built_copy, site)
     shutil.rmtree(site / "anaphylaxis")
     ran = _check("check", str(site))
     assert ran.returncode == 1
